@@ -30,3 +30,48 @@ export { dataFieldFromJson, dataFieldToJson, dataTypeFromJson, dataTypeToJson, h
 export { parseDataType, parseFieldList } from "./types/data-type-parser.js";
 export type { Decimal, Row, Timestamp, Value, Variant } from "./types/values.js";
 export { Dates, Decimals, Timestamps } from "./types/values.js";
+export type { JsonValue } from "./util/json.js";
+export { parseJson, stringifyJackson } from "./util/json.js";
+export type { Snapshot } from "./snapshot/snapshot.js";
+export {
+  BATCH_COMMIT_IDENTIFIER,
+  CommitKind,
+  decodeSnapshot,
+  encodeSnapshot,
+  JsonFields,
+  SNAPSHOT_VERSION,
+  snapshotFromJsonValue,
+  snapshotToJsonValue,
+} from "./snapshot/snapshot.js";
+export type { Tag } from "./snapshot/tag.js";
+export { decodeTag, encodeTag } from "./snapshot/tag.js";
+export type { TableSchema } from "./schema/table-schema.js";
+export {
+  decodeTableSchema,
+  encodeTableSchema,
+  SCHEMA_VERSION,
+  TableSchemas,
+  tableSchemaFromJsonValue,
+  tableSchemaToJsonValue,
+  validateTableSchema,
+} from "./schema/table-schema.js";
+export {
+  BucketFunctionType,
+  ChangelogProducer,
+  CoreOptions,
+  DEFAULT_PARTITION_NAME,
+  DYNAMIC_BUCKET,
+  MergeEngine,
+  OptionKeys,
+  POSTPONE_BUCKET,
+  SortOrder,
+} from "./options/core-options.js";
+export { parseBoolean, parseDurationMs, parseEnum, parseInteger, parseMemorySize } from "./options/option-values.js";
+export type { PartitionSpec } from "./partition/partition-path.js";
+export {
+  escapePathName,
+  parsePartitionPath,
+  partitionPath,
+  partitionValueToString,
+  unescapePathName,
+} from "./partition/partition-path.js";

@@ -1,0 +1,14 @@
+// TextEncoder and TextDecoder are globals in every JavaScript runtime we target
+// (Node, Deno, browsers), but they belong to the DOM lib, which this pure package
+// does not load. Declare just what we use.
+declare global {
+  class TextEncoder {
+    encode(input?: string): Uint8Array;
+    encodeInto(source: string, destination: Uint8Array): { read: number; written: number };
+  }
+  class TextDecoder {
+    constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
+    decode(input?: Uint8Array | ArrayBuffer | DataView, options?: { stream?: boolean }): string;
+  }
+}
+export {};
