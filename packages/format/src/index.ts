@@ -75,3 +75,13 @@ export {
   partitionValueToString,
   unescapePathName,
 } from "./partition/partition-path.js";
+export type { JsonOut } from "./types/value-json.js";
+export { fromBase64, toBase64, valueFromJson, valueToJson } from "./types/value-json.js";
+export { ARITY_PREFIX_BYTES, fixedPartSize, nullBitsWidth } from "./binary-row/binary-row-layout.js";
+export { binaryRowArity, binaryRowRowKind, decodeBinaryRow } from "./binary-row/binary-row-reader.js";
+export { BinaryRowWriter, encodeBinaryRow } from "./binary-row/binary-row-writer.js";
+export type { RowKindShortString } from "./binary-row/row-kind.js";
+export { isRowKind, RowKind, rowKindFromByte, rowKindFromShortString, rowKindToShortString } from "./binary-row/row-kind.js";
+export type { BucketFunction } from "./bucket/bucket-function.js";
+export { binaryRowHash, bucketForKey, bucketOf, createBucketFunction, modBucketOf } from "./bucket/bucket-function.js";
+export { fmix32, murmur3Words, PAIMON_HASH_SEED } from "./bucket/murmur3.js";
