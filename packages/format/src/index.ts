@@ -85,3 +85,76 @@ export { isRowKind, RowKind, rowKindFromByte, rowKindFromShortString, rowKindToS
 export type { BucketFunction } from "./bucket/bucket-function.js";
 export { binaryRowHash, bucketForKey, bucketOf, createBucketFunction, modBucketOf } from "./bucket/bucket-function.js";
 export { fmix32, murmur3Words, PAIMON_HASH_SEED } from "./bucket/murmur3.js";
+export type {
+  AvroArray,
+  AvroEnum,
+  AvroField,
+  AvroFixed,
+  AvroLogicalType,
+  AvroMap,
+  AvroPrimitive,
+  AvroPrimitiveKind,
+  AvroRecord,
+  AvroSchema,
+  AvroUnion,
+} from "./avro/avro-schema.js";
+export { Avro, avroSchemaFromJson, avroSchemaToJson, parseAvroSchema } from "./avro/avro-schema.js";
+export type { AvroDecoder, AvroEncoder } from "./avro/avro-binary.js";
+export { compileDecoder, compileEncoder, compileResolvingDecoder } from "./avro/avro-binary.js";
+export { AvroReader, AvroWriter } from "./avro/avro-cursor.js";
+export type { AvroCodec, AvroCodecName } from "./avro/avro-codecs.js";
+export { AVRO_CODEC_NAMES, avroCodec } from "./avro/avro-codecs.js";
+export type { AvroContainer, AvroContainerHeader, AvroReadOptions, AvroWriteOptions } from "./avro/avro-container.js";
+export { readAvroContainer, readAvroHeader, writeAvroContainer } from "./avro/avro-container.js";
+export { crc32, crc32Update } from "./util/crc32.js";
+export { snappyCompress, snappyDecompress } from "./compression/snappy.js";
+export { zstdCompress, zstdDecompress } from "./compression/zstd-frame.js";
+export type { GenericRecord } from "./manifest/generic-record.js";
+export type { SimpleStats } from "./manifest/simple-stats.js";
+export { EMPTY_BINARY_ROW_BYTES, EMPTY_SIMPLE_STATS, simpleStatsFromRecord, simpleStatsToRecord } from "./manifest/simple-stats.js";
+export type { DataFileMeta } from "./manifest/data-file-meta.js";
+export { dataFileMetaFromRecord, dataFileMetaToRecord, FileSource } from "./manifest/data-file-meta.js";
+export type { ManifestEntry } from "./manifest/manifest-entry.js";
+export { FileKind, MANIFEST_ENTRY_VERSION, manifestEntryFromRecord, manifestEntryToRecord } from "./manifest/manifest-entry.js";
+export type { ManifestFileMeta } from "./manifest/manifest-file-meta.js";
+export { MANIFEST_FILE_META_VERSION, manifestFileMetaFromRecord, manifestFileMetaToRecord } from "./manifest/manifest-file-meta.js";
+export type { DeletionVectorMeta, GlobalIndexMeta, IndexFileMeta, IndexManifestEntry } from "./manifest/index-manifest-entry.js";
+export { INDEX_MANIFEST_ENTRY_VERSION, indexManifestEntryFromRecord, indexManifestEntryToRecord } from "./manifest/index-manifest-entry.js";
+export { INDEX_MANIFEST_ENTRY_SCHEMA, MANIFEST_ENTRY_SCHEMA, MANIFEST_FILE_META_SCHEMA } from "./manifest/manifest-schemas.js";
+export type { ManifestWriteOptions } from "./manifest/manifest-codec.js";
+export {
+  decodeIndexManifest,
+  decodeManifestEntries,
+  decodeManifestList,
+  encodeIndexManifest,
+  encodeManifestEntries,
+  encodeManifestList,
+} from "./manifest/manifest-codec.js";
+export type { ContainerKind } from "./deletion-vector/roaring-bitmap.js";
+export { RoaringBitmap, SERIAL_COOKIE, SERIAL_COOKIE_NO_RUNCONTAINER } from "./deletion-vector/roaring-bitmap.js";
+export type { DeletionVector, DeletionVectorKind, RowPosition } from "./deletion-vector/deletion-vector.js";
+export {
+  BITMAP32_MAGIC,
+  BITMAP32_MAX_POSITION,
+  BITMAP64_MAGIC,
+  BITMAP64_MAX_POSITION,
+  Bitmap64DeletionVector,
+  BitmapDeletionVector,
+  decodeDeletionVector,
+  encodeDeletionVector,
+} from "./deletion-vector/deletion-vector.js";
+export type { DeletionVectorRange, DvIndexEntry } from "./deletion-vector/dv-index-file.js";
+export {
+  DELETION_VECTORS_INDEX_TYPE,
+  DV_INDEX_FILE_VERSION,
+  decodeDeletionVectorAt,
+  decodeDeletionVectorEntry,
+  decodeDvIndexFile,
+  deletionVectorReadSpan,
+  encodeDvIndexFile,
+} from "./deletion-vector/dv-index-file.js";
+export type { OrcFile, OrcTail } from "./orc/orc-reader.js";
+export { readOrcFile, readOrcTail } from "./orc/orc-reader.js";
+export type { OrcFooter, OrcPostScript, OrcStripeInformation } from "./orc/orc-metadata.js";
+export type { OrcField, OrcType, OrcTypeKind } from "./orc/orc-type.js";
+export { orcTypeToString } from "./orc/orc-type.js";

@@ -46,7 +46,7 @@ function tokenize(input: string): Token[] {
       i++;
     } else {
       let j = i;
-      while (j < input.length && /[A-Za-z0-9_$.\-]/.test(input[j]!)) j++;
+      while (j < input.length && /[A-Za-z0-9_$.-]/.test(input[j]!)) j++;
       if (j === i) throw dataInvalid(`unexpected character ${JSON.stringify(c)} in type "${input}"`, { offset: i });
       tokens.push({ text: input.slice(i, j), pos: i, quoted: false });
       i = j;

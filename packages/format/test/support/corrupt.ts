@@ -25,11 +25,11 @@ export function corrupt(original: Uint8Array, rng: Prng): Corruption {
       return { kind: `overwrite@${at}+${len}`, bytes: b };
     }
     case 3: {
-      const len = rng.int(1, 32);
-      const b = new Uint8Array(Math.max(0, n - len));
+      const len = Math.min(rng.int(1, 32), n - at);
+      const b = new Uint8Array(n - len);
       b.set(original.subarray(0, at));
-      b.set(original.subarray(Math.min(n, at + len)), at);
-      return { kind: `drop@${at}+${len}`, bytes: b.subarray(0, n - Math.min(len, n - at)) };
+      b.set(original.subarray(at + len), at);
+      return { kind: `drop@${at}+${len}`, bytes: b };
     }
     case 4: {
       const len = rng.int(1, 32);

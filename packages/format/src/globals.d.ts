@@ -1,4 +1,4 @@
-// TextEncoder and TextDecoder are globals in every JavaScript runtime we target
+// TextEncoder, TextDecoder and crypto.getRandomValues are globals in every runtime we target
 // (Node, Deno, browsers), but they belong to the DOM lib, which this pure package
 // does not load. Declare just what we use.
 declare global {
@@ -10,5 +10,7 @@ declare global {
     constructor(label?: string, options?: { fatal?: boolean; ignoreBOM?: boolean });
     decode(input?: Uint8Array | ArrayBuffer | DataView, options?: { stream?: boolean }): string;
   }
+  // Web Crypto's random source, for Avro sync markers.
+  var crypto: { getRandomValues<T extends Uint8Array>(array: T): T };
 }
 export {};
