@@ -69,6 +69,27 @@ export function fileIOContract(name: string, make: () => Promise<{ io: FileIO; r
       expect(await io.exists(joinPath(root, "t", "1", "2"))).toBe(false);
     });
 
+    it("keeps names and bytes exactly, including empty files and partition-style paths", async () => {
+      const { io, root } = await make();
+      const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+      const dir = joinPath(root, "dt=2024-01-01", "hour=0 5");
+      const p = joinPath(dir, "data-ü+%.parquet");
+      expect(await io.writeIfAbsent(p, all)).toBe(true);
+      expect([...(await io.read(p))]).toEqual([...all]);
+      expect([...(await io.readRange(p, 255, 1))]).toEqual([255]);
+      expect((await io.readRange(p, 256, 0)).length).toBe(0);
+      const [sub] = await io.list(joinPath(root, "dt=2024-01-01"));
+      expect(sub).toMatchObject({ name: "hour=0 5", isDirectory: true });
+      const [file] = await io.list(sub!.path);
+      expect(file).toMatchObject({ name: "data-ü+%.parquet", size: 256, isDirectory: false });
+      expect([...(await io.read(file!.path))]).toEqual([...all]);
+      const empty = joinPath(root, "empty");
+      expect(await io.writeIfAbsent(empty, new Uint8Array(0))).toBe(true);
+      expect((await io.read(empty)).length).toBe(0);
+      expect((await io.stat(empty))?.size).toBe(0);
+      expect(await io.stat(joinPath(root, "absent"))).toBeNull();
+    });
+
     it("reports missing files and bad ranges with typed errors", async () => {
       const { io, root } = await make();
       const missing = joinPath(root, "nope");
