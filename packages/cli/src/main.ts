@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * The `streamhouse` command. Exit codes: 0 success, 1 the command failed (one line on
+ * stderr says why; `--verbose` adds the stack), 2 the command was called wrongly.
+ */
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { isStreamhouseError } from "@streamhouse/format";
+import { type Command, type Output, UsageError } from "./cli-context.js";
+import { inspectCommand } from "./commands/inspect.js";
+
+export const COMMANDS: readonly Command[] = [inspectCommand];
+
+const VERSION = "0.1.0";
+
+function helpText(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    "usage: streamhouse <command> [options]",
+    "",
+    "Streamhouse: a streaming lakehouse table store, byte-compatible with Apache Paimon.",
+    "",
+    "commands:",
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `streamhouse <command> --help` for a command's options.",
+    "",
+  ].join("\n");
+}
+
+export async function runCli(argv: readonly string[], out: Output, err: Output): Promise<number> {
+  const [name, ...args] = argv;
+  const verbose = args.includes("--verbose");
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    out.write(helpText());
+    return 0;
+  }
+  if (name === "--version") {
+    out.write(`streamhouse ${VERSION}\n`);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  if (command === undefined) {
+    err.write(`streamhouse: unknown command "${name}" (try streamhouse --help)\n`);
+    return 2;
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    out.write(`usage: ${command.usage}\n\n${command.summary}\n`);
+    return 0;
+  }
+  try {
+    await command.run({ args, out, err });
+    return 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err.write(`streamhouse ${name}: ${e.message}\nusage: ${command.usage}\n`);
+      return 2;
+    }
+    const message = isStreamhouseError(e) ? `${e.kind}: ${e.message}` : e instanceof Error ? e.message : String(e);
+    err.write(`streamhouse ${name}: ${message}\n`);
+    if (verbose && e instanceof Error && e.stack !== undefined) err.write(`${e.stack}\n`);
+    return 1;
+  }
+}
+
+function isMain(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isMain()) {
+  const stdout: Output = { write: (t) => void process.stdout.write(t) };
+  const stderr: Output = { write: (t) => void process.stderr.write(t) };
+  runCli(process.argv.slice(2), stdout, stderr).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`streamhouse: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
