@@ -1,0 +1,25 @@
+// Public API of @streamhouse/metastore: every export is listed by name.
+export type { HandlerOptions } from "./handler.js";
+export { MetastoreHandler } from "./handler.js";
+export { DEFAULT_CATALOG, matchesPattern, parseDbName, validateObjectName } from "./names.js";
+export type { FilterNode, PartitionColumn } from "./partition-filter.js";
+export { compilePartitionFilter, parsePartitionFilter } from "./partition-filter.js";
+export { DEFAULT_PARTITION_NAME, escapePathName, makePartitionName, parsePartitionName, unescapePathName } from "./partition-names.js";
+export type { MetastoreHandle, MetastoreOptions } from "./server.js";
+export { openStore, startMetastore } from "./server.js";
+export type { SqliteStoreOptions } from "./store/sqlite-store.js";
+export { SqliteStore } from "./store/sqlite-store.js";
+export type {
+  ColumnStatsRow,
+  DatabaseRow,
+  EventRow,
+  FunctionRow,
+  LockRow,
+  MetastoreStore,
+  PartitionRow,
+  StoreTx,
+  TableKey,
+  TableRow,
+} from "./store/store.js";
+export { fb303Types, hmsService, hmsTypes } from "./generated.js";
+export { bindHandler, patchThriftRuntime } from "./thrift-runtime.js";

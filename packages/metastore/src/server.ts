@@ -1,0 +1,232 @@
+/**
+ * The Thrift server: TBinaryProtocol over plain sockets, buffered (unframed)
+ * transport by default as Hive's defaults expect, framed as an option.
+ *
+ * We drive the generated processor ourselves rather than through the
+ * runtime's createServer, to bound what a client can cost us:
+ * - at most `maxConnections` sockets, and messages of at most
+ *   `maxMessageBytes` (the runtime's receivers enforce it; we close the
+ *   connection when they throw);
+ * - a message that stays incomplete for `partialMessageTimeoutMs` closes its
+ *   connection (a client that sends half a message and waits holds no slot
+ *   forever);
+ * - one request at a time per connection, answered in order;
+ * - any malformed input closes only that connection; nothing a client sends
+ *   reaches an unhandled 'error' event.
+ */
+import net from "node:net";
+import { ErrorKind, StreamhouseError } from "@streamhouse/format";
+import thrift from "thrift";
+import { hmsService } from "./generated.js";
+import { MetastoreHandler } from "./handler.js";
+import { SqliteStore } from "./store/sqlite-store.js";
+import type { MetastoreStore } from "./store/store.js";
+import { bindHandler, patchThriftRuntime } from "./thrift-runtime.js";
+
+export interface MetastoreOptions {
+  /** TCP port; 0 picks a free one. Default 9083. */
+  readonly port?: number;
+  /** Interface to listen on. Default 127.0.0.1: listening wider is an explicit choice. */
+  readonly host?: string;
+  /** Root of default database locations: a directory or a URI (s3://bucket/prefix). */
+  readonly warehouse: string;
+  /** `sqlite:FILE`, `sqlite::memory:`, or an open store (closed with the server). */
+  readonly store: string | MetastoreStore;
+  readonly framed?: boolean;
+  readonly maxMessageBytes?: number;
+  readonly maxConnections?: number;
+  readonly partialMessageTimeoutMs?: number;
+  readonly lockTimeoutMs?: number;
+  readonly nowMs?: () => number;
+  /** Where connection-level problems are reported; silent by default. */
+  readonly log?: (message: string) => void;
+}
+
+export interface MetastoreHandle {
+  readonly host: string;
+  readonly port: number;
+  readonly store: MetastoreStore;
+  /** Stops listening, closes every connection and the store. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_PORT = 9083;
+const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+const DEFAULT_MAX_CONNECTIONS = 512;
+const DEFAULT_PARTIAL_MESSAGE_TIMEOUT_MS = 60_000;
+
+export function openStore(spec: string): MetastoreStore {
+  if (spec.startsWith("sqlite:")) return SqliteStore.open(spec.slice("sqlite:".length));
+  throw new StreamhouseError(ErrorKind.Unsupported, `unsupported metastore store '${spec.split(":")[0]}': use sqlite:FILE`, { context: { store: spec } });
+}
+
+interface ReceivingTransport {
+  commitPosition(): void;
+  rollbackPosition(): void;
+}
+
+type TransportClass = {
+  new (buffer?: Buffer, callback?: (msg: Buffer) => void): object;
+  receiver(callback: (t: ReceivingTransport) => void, seqid: undefined, maxLength: number): (data: Buffer) => void;
+};
+
+function isUnderrun(e: unknown): boolean {
+  return e instanceof Error && e.name === "InputBufferUnderrunError";
+}
+
+export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHandle> {
+  patchThriftRuntime();
+  const store = typeof o.store === "string" ? openStore(o.store) : o.store;
+  const handler = new MetastoreHandler({
+    store,
+    warehouse: o.warehouse,
+    ...(o.nowMs ? { nowMs: o.nowMs } : {}),
+    ...(o.lockTimeoutMs !== undefined ? { lockTimeoutMs: o.lockTimeoutMs } : {}),
+  });
+  try {
+    await handler.init();
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const processor = new hmsService.Processor(bindHandler(hmsService.Processor, hmsService.Client, handler));
+  const Transport = (o.framed ? thrift.TFramedTransport : thrift.TBufferedTransport) as unknown as TransportClass;
+  const maxMessageBytes = o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const partialTimeoutMs = o.partialMessageTimeoutMs ?? DEFAULT_PARTIAL_MESSAGE_TIMEOUT_MS;
+  const log = o.log ?? (() => {});
+  const sockets = new Set<net.Socket>();
+
+  const serve = (socket: net.Socket): void => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    const pending: ReceivingTransport[] = [];
+    let busy = false;
+    let closed = false;
+    let partialTimer: NodeJS.Timeout | undefined;
+    let buffered = 0;
+
+    const close = (why: string | undefined): void => {
+      if (closed) return;
+      closed = true;
+      if (why !== undefined) log(`metastore: closing connection from ${socket.remoteAddress}:${socket.remotePort}: ${why}`);
+      clearTimeout(partialTimer);
+      socket.destroy();
+    };
+    const armPartialTimer = (): void => {
+      clearTimeout(partialTimer);
+      partialTimer = undefined;
+      if (buffered > 0 && partialTimeoutMs > 0) {
+        partialTimer = setTimeout(() => close("incomplete message timed out"), partialTimeoutMs);
+        partialTimer.unref();
+      }
+    };
+
+    // Writing a new message always starts from an empty buffer, so that a
+    // reply whose serialization failed halfway cannot corrupt the next one.
+    const output = new thrift.TBinaryProtocol(
+      new Transport(undefined, (msg: Buffer) => {
+        if (!closed) socket.write(msg);
+        busy = false;
+        setImmediate(pump);
+      }) as unknown as thrift.TTransport,
+    );
+    const writeBegin = output.writeMessageBegin.bind(output);
+    output.writeMessageBegin = (name: string, type: thrift.Thrift.MessageType, seqid: number) => {
+      const t = (output as unknown as { trans: { outBuffers: Buffer[]; outCount: number } }).trans;
+      t.outBuffers = [];
+      t.outCount = 0;
+      (output as unknown as { _seqid: number | null })._seqid = null;
+      writeBegin(name, type, seqid);
+    };
+
+    function pump(): void {
+      while (!busy && !closed && pending.length > 0) {
+        const t = pending[0]!;
+        busy = true;
+        try {
+          processor.process(new thrift.TBinaryProtocol(t as unknown as thrift.TTransport), output);
+        } catch (e) {
+          busy = false;
+          if (isUnderrun(e) && !o.framed) {
+            // Not a whole message yet: wait for more bytes. After the last
+            // commit the buffer holds only unread bytes, so writeCursor says
+            // whether a partial message is pending (or the buffer is empty).
+            t.rollbackPosition();
+            pending.shift();
+            buffered = (t as unknown as { writeCursor: number }).writeCursor;
+            armPartialTimer();
+            return;
+          }
+          close(`malformed request: ${(e as Error).message}`);
+          return;
+        }
+        if (o.framed) pending.shift();
+        else t.commitPosition();
+      }
+      if (!busy && pending.length === 0) {
+        buffered = 0;
+        armPartialTimer();
+      }
+    }
+
+    const receive = Transport.receiver(
+      (t) => {
+        if (!pending.includes(t)) pending.push(t);
+      },
+      undefined,
+      maxMessageBytes,
+    );
+
+    socket.on("data", (data: Buffer) => {
+      if (closed) return;
+      buffered += data.length;
+      try {
+        receive(data);
+      } catch (e) {
+        close((e as Error).message);
+        return;
+      }
+      armPartialTimer();
+      pump();
+    });
+    socket.on("error", (e) => close(e.message));
+    socket.on("close", () => {
+      closed = true;
+      clearTimeout(partialTimer);
+      sockets.delete(socket);
+    });
+  };
+
+  const server = net.createServer(serve);
+  server.maxConnections = o.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  server.on("error", (e) => log(`metastore: server error: ${e.message}`));
+  const host = o.host ?? "127.0.0.1";
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(o.port ?? DEFAULT_PORT, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    await store.close();
+    throw new StreamhouseError(ErrorKind.Io, `cannot listen on ${host}:${o.port ?? DEFAULT_PORT}: ${(e as Error).message}`, { cause: e });
+  }
+  const address = server.address() as net.AddressInfo;
+  let closing: Promise<void> | undefined;
+  return {
+    host,
+    port: address.port,
+    store,
+    close: () => {
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        for (const s of sockets) s.destroy();
+        await stopped;
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,26 @@
+#!/bin/sh
+# Regenerates packages/metastore/gen-hms from our IDL with the Apache Thrift
+# compiler (Debian package thrift-compiler 0.17.0). The output is committed, so
+# building and testing need no compiler; run this after editing the IDL.
+#
+# `--gen js:node,es6,ts`: CommonJS modules with promise-returning clients and
+# processors that accept handlers returning values or promises, plus .d.ts.
+# (Without es6 the output calls thrift.Q, which the 0.24 runtime dropped.)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+out="$here/../packages/metastore/gen-hms"
+want="0.17.0"
+have=$(thrift --version 2>/dev/null | sed -n 's/^Thrift version //p')
+if [ "$have" != "$want" ]; then
+  echo "generate.sh: needs the Thrift compiler $want (found: ${have:-none});" >&2
+  echo "  apt-get install -y thrift-compiler" >&2
+  exit 1
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+thrift -r --gen js:node,es6,ts -out "$tmp" "$here/hive_metastore.thrift"
+# The package is ESM; this folder holds CommonJS.
+printf '{\n  "type": "commonjs"\n}\n' > "$tmp/package.json"
+mkdir -p "$out"
+rm -f "$out"/*.js "$out"/*.d.ts "$out"/package.json
+cp "$tmp"/* "$out"/
