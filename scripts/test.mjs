@@ -22,6 +22,9 @@ const check = (label, cmd, args) => {
 check("type-check of tests", bin("tsc"), ["-p", "tsconfig.tests.json"]);
 check("lint", bin("biome"), ["check", "."]);
 check("dependency rule", process.execPath, [join(root, "scripts", "check-deps.mjs")]);
+// The S3 tests run against a real S3 server (moto, from PyPI); install it before the
+// tests start so its one-time install is not inside a test's timeout.
+check("moto S3 server installed", process.execPath, [join(root, "integration", "s3", "ensure-moto.mjs")]);
 
 mkdirSync(join(root, ".cache"), { recursive: true });
 const report = join(root, ".cache", "vitest-report.json");
