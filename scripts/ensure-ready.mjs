@@ -24,9 +24,10 @@ function needsInstall() {
 
 export function ensureReady({ quiet = false } = {}) {
   if (needsInstall()) {
-    if (!quiet) console.error("streamhouse: installing dependencies (npm ci)…");
-    const hasLock = existsSync(join(root, "package-lock.json"));
-    const status = run("npm", hasLock ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"]);
+    if (!quiet) console.error("streamhouse: installing dependencies (npm install)…");
+    // `npm install` follows package-lock.json. Not `npm ci`: the npm 11 here writes only
+    // this platform's optional packages into the lock file, and `npm ci` then refuses it.
+    const status = run("npm", ["install", "--no-audit", "--no-fund"]);
     if (status !== 0) process.exit(status);
   }
   const status = run(join(root, "node_modules", ".bin", "tsc"), ["-b"]);
