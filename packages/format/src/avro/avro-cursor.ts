@@ -163,7 +163,7 @@ export class AvroReader {
   /** A copy: decoded values never alias the input buffer. */
   readFixed(size: number): Uint8Array {
     if (this.end - this.pos < size) throw this.fail(`truncated: need ${size} bytes, ${this.end - this.pos} left`);
-    const out = this.buf.slice(this.pos, this.pos + size);
+    const out = this.buf.subarray(this.pos, this.pos + size);
     this.pos += size;
     return out;
   }

@@ -23,8 +23,14 @@ export class BinaryRowWriter {
   private readonly plan: RowPlan;
   private readonly out = new BinarySectionWriter();
 
-  constructor(types: readonly DataType[]) {
+  /**
+   * With `reserveNullVariableParts: false` a null non-compact DECIMAL/TIMESTAMP only
+   * zeroes its slot, as Java's `setNullAt` does; by default it reserves its bytes as
+   * Java's serializers do (the form bucket hashing needs). See BinarySectionWriter.
+   */
+  constructor(types: readonly DataType[], options: { readonly reserveNullVariableParts?: boolean } = {}) {
     this.plan = rowPlanFor(types);
+    this.out.reserveNullVariableParts = options.reserveNullVariableParts ?? true;
   }
 
   /**

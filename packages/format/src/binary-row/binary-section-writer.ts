@@ -50,6 +50,15 @@ export class BinarySectionWriter {
   }
 
   /** Writes a row at the cursor; returns its size in bytes (a multiple of 8). */
+  /**
+   * Java leaves two byte forms of a null non-compact DECIMAL/TIMESTAMP field: its
+   * serializers' null setters reserve the value's variable-part bytes and point the
+   * slot at them (key projections, hence bucket hashing, take this path), while
+   * `BinaryRowWriter.setNullAt` only zeroes the slot (older stats rows show it).
+   * Readers accept both; `reserveNullVariableParts` picks which one we write.
+   */
+  reserveNullVariableParts = true;
+
   writeRow(plan: RowPlan, row: Row, rowKind: number): number {
     if (!Array.isArray(row) || row.length !== plan.arity) {
       throw mismatch(`row has ${Array.isArray(row) ? row.length : typeof row} fields, schema has ${plan.arity}`);
@@ -64,9 +73,10 @@ export class BinarySectionWriter {
       if (v === null || v === undefined) {
         const bit = i + HEADER_SIZE_IN_BITS;
         this.buf[base + (bit >>> 3)]! |= 1 << (bit & 7);
-        // Java RowHelper: null non-compact decimals/timestamps still reserve their space.
-        if (f.kind === FieldKind.DECIMAL) this.setPointer(slot, this.claim(16) - base, 0);
-        else if (f.kind === FieldKind.TIMESTAMP) this.setPointer(slot, this.claim(8) - base, 0);
+        if (this.reserveNullVariableParts) {
+          if (f.kind === FieldKind.DECIMAL) this.setPointer(slot, this.claim(16) - base, 0);
+          else if (f.kind === FieldKind.TIMESTAMP) this.setPointer(slot, this.claim(8) - base, 0);
+        }
       } else {
         try {
           this.writeValue(f, base, slot, v);
