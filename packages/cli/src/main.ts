@@ -8,8 +8,9 @@ import { fileURLToPath } from "node:url";
 import { isStreamhouseError } from "@streamhouse/format";
 import { type Command, type Output, UsageError } from "./cli-context.js";
 import { inspectCommand } from "./commands/inspect.js";
+import { metastoreCommand } from "./commands/metastore.js";
 
-export const COMMANDS: readonly Command[] = [inspectCommand];
+export const COMMANDS: readonly Command[] = [inspectCommand, metastoreCommand];
 
 const VERSION = "0.1.0";
 

@@ -4,8 +4,12 @@
  * (FileUtils.escapePathName, Hive 4.0): control characters, DEL, and the
  * characters listed in ESCAPED below, written as `%XX` with upper-case hex. An empty or null
  * value becomes the default partition name.
+ *
+ * This differs from Paimon's partition paths (`@streamhouse/format`, partition-path.ts)
+ * on purpose: Hive does not escape `}` and its default partition is
+ * `__HIVE_DEFAULT_PARTITION__`, where Paimon escapes `}` and uses `__DEFAULT_PARTITION__`.
  */
-import { ErrorKind, StreamhouseError } from "@streamhouse/format";
+import { ErrorKind, StreamhouseError, unescapePathName } from "@streamhouse/format";
 
 export const DEFAULT_PARTITION_NAME = "__HIVE_DEFAULT_PARTITION__";
 
@@ -13,7 +17,7 @@ const ESCAPED = new Set(['"', "#", "%", "'", "*", "/", ":", "=", "?", "\\", "\u0
 
 function needsEscape(c: string): boolean {
   const code = c.charCodeAt(0);
-  return (code >= 1 && code <= 0x1f) || ESCAPED.has(c);
+  return code <= 0x1f || ESCAPED.has(c);
 }
 
 export function escapePathName(s: string | null | undefined): string {
@@ -25,19 +29,8 @@ export function escapePathName(s: string | null | undefined): string {
   return out;
 }
 
-export function unescapePathName(s: string): string {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (c === "%" && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) {
-      out += String.fromCharCode(Number.parseInt(s.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
+/** Reverses the escaping; the same for Hive's and Paimon's sets, so shared with the format package. */
+export { unescapePathName };
 
 /** `k1=v1/k2=v2` from partition keys and values (keys lower-cased). */
 export function makePartitionName(keys: readonly string[], values: readonly (string | null | undefined)[]): string {
