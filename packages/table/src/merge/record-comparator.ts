@@ -1,0 +1,47 @@
+/**
+ * Row comparators as Paimon generates them (`CodeGeneratorImpl.generateRecordComparator`,
+ * release 2.0.0): the chosen fields in order, each with the value order of
+ * compare-values.ts, nulls first. A descending order negates only the comparison of
+ * two non-null values — a null stays below every value in both directions, because
+ * Paimon builds every sort spec with `nullIsLast = false`.
+ */
+import type { DataType, Row } from "@streamhouse/format";
+import { compareValues } from "./compare-values.js";
+
+export type RecordComparator = (a: Row, b: Row) => number;
+
+/** Compares rows by `fields` (positions into rows whose types are `types`). */
+export function createRecordComparator(types: readonly DataType[], fields: readonly number[], ascending = true): RecordComparator {
+  const specs = fields.map((index) => {
+    const type = types[index];
+    if (type === undefined) throw new RangeError(`comparator field ${index} is outside a row of ${types.length} fields`);
+    return { index, type };
+  });
+  const direction = ascending ? 1 : -1;
+  return (a, b) => {
+    for (const { index, type } of specs) {
+      const x = a[index] ?? null;
+      const y = b[index] ?? null;
+      if (x === null) {
+        if (y === null) continue;
+        return -1;
+      }
+      if (y === null) return 1;
+      const c = compareValues(type, x, y);
+      if (c !== 0) return direction * c;
+    }
+    return 0;
+  };
+}
+
+/**
+ * The key comparator of a primary-key table: every field of the (trimmed) key row,
+ * ascending, nulls first (`CodeGenUtils.newRecordComparator` over the key type).
+ */
+export function createKeyComparator(keyTypes: readonly DataType[]): RecordComparator {
+  return createRecordComparator(
+    keyTypes,
+    keyTypes.map((_, i) => i),
+    true,
+  );
+}
