@@ -9,8 +9,10 @@ import { isStreamhouseError } from "@streamhouse/format";
 import { type Command, type Output, UsageError } from "./cli-context.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { metastoreCommand } from "./commands/metastore.js";
+import { scanCommand } from "./commands/scan.js";
+import { tailCommand } from "./commands/tail.js";
 
-export const COMMANDS: readonly Command[] = [inspectCommand, metastoreCommand];
+export const COMMANDS: readonly Command[] = [inspectCommand, scanCommand, tailCommand, metastoreCommand];
 
 const VERSION = "0.1.0";
 

@@ -43,3 +43,6 @@ export type { TableMerge } from "./merge/merge-function-factory.js";
 export { createMergeFunction, createTableMerge, readFields } from "./merge/merge-function-factory.js";
 export type { ReadOptions, ReadPlan, SnapshotSelector } from "./read/table-read.js";
 export { TableRead } from "./read/table-read.js";
+export type { Change, StreamOptions, StreamStart } from "./stream/stream-scan.js";
+export { StreamScan } from "./stream/stream-scan.js";
+export { parseWhere } from "./predicate/where-parser.js";
