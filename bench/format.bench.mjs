@@ -58,11 +58,17 @@ function syntheticEntries(n) {
   return out;
 }
 
-async function avscDecodeCount(bytes) {
+// `keep`: hold on to the decoded records, as our decoder returns them (without it avsc's
+// records die young, which spares it most of the garbage-collection cost of a real read).
+async function avscDecodeCount(bytes, keep = false) {
   return new Promise((resolve, reject) => {
     let n = 0;
+    const kept = [];
     const decoder = new avro.streams.BlockDecoder({ parseHook: (schema) => avro.Type.forSchema(schema, { wrapUnions: false }) });
-    decoder.on("data", () => n++);
+    decoder.on("data", (record) => {
+      n++;
+      if (keep) kept.push(record);
+    });
     decoder.on("end", () => resolve(n));
     decoder.on("error", reject);
     Readable.from([Buffer.from(bytes)]).pipe(decoder);
@@ -92,6 +98,10 @@ export default async function run() {
       if (count !== ENTRIES) throw new Error(`avsc decoded ${count} of ${ENTRIES} entries`);
       rows.push(["manifest decode, null — avsc (peer)", fmt(perSecond(ENTRIES, peerMs)), "entries/s", `ours / avsc = ${(peerMs / decMs).toFixed(2)}×`]);
       bench.push(peerMs / decMs);
+      const keptMs = await bestOf(async () => {
+        count = await avscDecodeCount(bytes, true);
+      });
+      rows.push(["manifest decode, null — avsc keeping the records", fmt(perSecond(ENTRIES, keptMs)), "entries/s", `ours / avsc = ${(keptMs / decMs).toFixed(2)}×`]);
     }
   }
 
@@ -128,7 +138,7 @@ export default async function run() {
     rows,
     notes: [
       `peak RSS of the benchmark process: ${peakRssMiB()} MiB`,
-      "zstandard output uses raw (stored) zstd blocks: valid frames that Java and fzstd read, but not smaller than the data (see docs/format-spec.md).",
+      "zstandard is our own compressor (greedy hash matching, Huffman literals, FSE sequences); its frames were cross-checked with the zstd CLI and python-zstandard; decompression uses fzstd.",
     ],
   };
 }

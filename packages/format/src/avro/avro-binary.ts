@@ -14,12 +14,29 @@
  * record fields are matched by NAME; writer fields the reader does not know are skipped;
  * reader fields the writer lacks take the reader's default, or null. This is how Java
  * Paimon tolerates manifests written by older and newer releases.
+ *
+ * Typed records (the hot path of manifest reading): a resolving decoder may be given an
+ * `AvroRecordBuilder` for a reader record. It then collects that record's field values in
+ * an array, in reader field order, and hands them to the builder, which returns the typed
+ * model. No generic object is made: building one keyed by name costs ~10× a plain array,
+ * and it would be garbage right after mapping.
  */
 import { dataInvalid, ErrorKind, StreamhouseError } from "../errors.js";
 import type { AvroReader, AvroWriter } from "./avro-cursor.js";
 import { type AvroField, type AvroRecord, type AvroSchema, type AvroUnion, fullName, isNamed } from "./avro-schema.js";
 
 export type AvroDecoder = (r: AvroReader) => unknown;
+
+/** Builds a typed value from one record's field values (see the file comment). */
+export interface AvroRecordBuilder {
+  /** The reader record's field names, in order: what `build` expects at each position. */
+  readonly fields: readonly string[];
+  /** May throw a StreamhouseError naming the field; values of nested typed records are already built. */
+  readonly build: (values: unknown[]) => unknown;
+}
+
+/** Builders by reader record (the schema object itself, not its name). */
+export type AvroRecordBuilders = ReadonlyMap<AvroRecord, AvroRecordBuilder>;
 export type AvroEncoder = (w: AvroWriter, value: unknown) => void;
 type Skipper = (r: AvroReader) => void;
 
@@ -74,14 +91,18 @@ function readBranch(r: AvroReader, n: number): number {
   return i;
 }
 
-/** Array blocks decoded in a plain loop: arrays sit in every manifest row. */
+/**
+ * Array blocks decoded in a plain loop: arrays sit in every manifest row. The first block
+ * sizes the array exactly (pushing onto `[]` would reserve 17 slots), which matters when
+ * the decoded rows are kept.
+ */
 function arrayDecoder(item: AvroDecoder, itemMin: number): AvroDecoder {
   return (r) => {
-    const out: unknown[] = [];
+    let out: unknown[] | undefined;
     for (;;) {
       const at = r.pos;
       let count = r.readBlockCount();
-      if (count === 0) return out;
+      if (count === 0) return out ?? [];
       if (count < 0) {
         count = -count;
         r.readLength("block byte size");
@@ -89,7 +110,12 @@ function arrayDecoder(item: AvroDecoder, itemMin: number): AvroDecoder {
       if (itemMin > 0 ? count > r.remaining / itemMin : count > MAX_ZERO_SIZE_ITEMS) {
         throw r.fail(`block count ${count} exceeds what the ${r.remaining} bytes left can hold`, at);
       }
-      for (let i = 0; i < count; i++) out.push(item(r));
+      if (out === undefined) {
+        out = new Array(count);
+        for (let i = 0; i < count; i++) out[i] = item(r);
+      } else {
+        for (let i = 0; i < count; i++) out.push(item(r));
+      }
     }
   };
 }
@@ -278,13 +304,20 @@ function pickBranch(w: AvroSchema, rd: AvroUnion): AvroSchema | undefined {
  * (Paimon 0.9 wrote every nested record as `["null", record]`); the typed mapping above
  * this layer decides whether null is acceptable.
  */
-export function compileResolvingDecoder(writer: AvroSchema, reader: AvroSchema): AvroDecoder {
-  return resolve(writer, reader, new Map(), new Map());
+export function compileResolvingDecoder(writer: AvroSchema, reader: AvroSchema, builders: AvroRecordBuilders = new Map()): AvroDecoder {
+  return resolve(writer, reader, { records: new Map(), skips: new Map(), builders });
 }
 
-function resolve(w: AvroSchema, rd: AvroSchema, cache: Map<string, AvroDecoder>, skips: Map<AvroSchema, Skipper>): AvroDecoder {
+interface ResolveState {
+  /** Record decoders by writer → reader full names (records may be recursive). */
+  readonly records: Map<string, AvroDecoder>;
+  readonly skips: Map<AvroSchema, Skipper>;
+  readonly builders: AvroRecordBuilders;
+}
+
+function resolve(w: AvroSchema, rd: AvroSchema, st: ResolveState): AvroDecoder {
   if (w.kind === "union") {
-    const branches = w.branches.map((b) => (b.kind === "null" ? () => null : resolveOrFail(b, rd, cache, skips)));
+    const branches = w.branches.map((b) => (b.kind === "null" ? () => null : resolve(b, rd, st)));
     const n = branches.length;
     return (r) => branches[readBranch(r, n)]!(r);
   }
@@ -292,7 +325,7 @@ function resolve(w: AvroSchema, rd: AvroSchema, cache: Map<string, AvroDecoder>,
   if (rd.kind === "union") {
     const target = pickBranch(w, rd);
     if (target === undefined) throw incompatible(w, rd);
-    return resolve(w, target, cache, skips);
+    return resolve(w, target, st);
   }
   if (!matches(w, rd)) throw incompatible(w, rd);
   switch (w.kind) {
@@ -326,12 +359,12 @@ function resolve(w: AvroSchema, rd: AvroSchema, cache: Map<string, AvroDecoder>,
     }
     case "array": {
       if (rd.kind !== "array") throw incompatible(w, rd);
-      const item = resolve(w.items, rd.items, cache, skips);
+      const item = resolve(w.items, rd.items, st);
       return arrayDecoder(item, minSize(w.items));
     }
     case "map": {
       if (rd.kind !== "map") throw incompatible(w, rd);
-      const value = resolve(w.values, rd.values, cache, skips);
+      const value = resolve(w.values, rd.values, st);
       const itemMin = 1 + minSize(w.values);
       return (r) => {
         const out = new Map<string, unknown>();
@@ -344,29 +377,27 @@ function resolve(w: AvroSchema, rd: AvroSchema, cache: Map<string, AvroDecoder>,
     }
     case "record":
       if (rd.kind !== "record") throw incompatible(w, rd);
-      return resolveRecord(w, rd, cache, skips);
+      return resolveRecord(w, rd, st);
     default:
       return compileDecoder(w);
   }
 }
 
-function resolveOrFail(w: AvroSchema, rd: AvroSchema, cache: Map<string, AvroDecoder>, skips: Map<AvroSchema, Skipper>): AvroDecoder {
-  return resolve(w, rd, cache, skips);
-}
-
-function resolveRecord(w: AvroRecord, rd: AvroRecord, cache: Map<string, AvroDecoder>, skips: Map<AvroSchema, Skipper>): AvroDecoder {
+function resolveRecord(w: AvroRecord, rd: AvroRecord, st: ResolveState): AvroDecoder {
   const key = `${fullName(w)}→${fullName(rd)}`;
-  const hit = cache.get(key);
+  const hit = st.records.get(key);
   if (hit) return hit;
+  const builder = st.builders.get(rd);
+  if (builder !== undefined) return resolveTypedRecord(w, rd, builder, key, st);
   // One step per writer field, in writer order: decode into a reader field or skip.
   const steps: { name: string | undefined; dec: AvroDecoder | undefined; skip: Skipper | undefined }[] = [];
   const defaults: [string, unknown][] = [];
   const dec: AvroDecoder = (r) => {
     const o: Record<string, unknown> = {};
     for (let i = 0; i < steps.length; i++) {
-      const st = steps[i]!;
-      if (st.name !== undefined) o[st.name] = st.dec!(r);
-      else st.skip!(r);
+      const step = steps[i]!;
+      if (step.name !== undefined) o[step.name] = step.dec!(r);
+      else step.skip!(r);
     }
     for (let i = 0; i < defaults.length; i++) {
       const d = defaults[i]!;
@@ -374,17 +405,121 @@ function resolveRecord(w: AvroRecord, rd: AvroRecord, cache: Map<string, AvroDec
     }
     return o;
   };
-  cache.set(key, dec);
+  st.records.set(key, dec);
   const readerFields = new Map<string, AvroField>(rd.fields.map((f) => [f.name, f]));
   for (const wf of w.fields) {
     const rf = readerFields.get(wf.name);
-    if (rf) steps.push({ name: rf.name, dec: resolve(wf.type, rf.type, cache, skips), skip: undefined });
-    else steps.push({ name: undefined, dec: undefined, skip: skipperFor(wf.type, skips) });
+    if (rf) steps.push({ name: rf.name, dec: resolve(wf.type, rf.type, st), skip: undefined });
+    else steps.push({ name: undefined, dec: undefined, skip: skipperFor(wf.type, st.skips) });
   }
   const written = new Set(w.fields.map((f) => f.name));
   for (const rf of rd.fields) {
     if (!written.has(rf.name)) defaults.push([rf.name, defaultValue(rf)]);
   }
+  return dec;
+}
+
+/**
+ * How a typed record reads one writer field. The common primitives, plain or as Paimon's
+ * `["null", T]`, are read inline by `readStep` — one monomorphic call instead of a call
+ * through a closure, which V8 cannot inline where twenty fields share one call site.
+ * Anything else goes through its compiled decoder (`CALL`) or skipper (`SKIP`).
+ */
+const Op = { CALL: 0, SKIP: 1, INT: 2, LONG: 3, STRING: 4, BYTES: 5 } as const;
+/** Added to INT…BYTES for a `["null", T]` writer union. */
+const NULLABLE = 8;
+
+const INLINE_OPS: Readonly<Record<string, number>> = { int: Op.INT, long: Op.LONG, string: Op.STRING, bytes: Op.BYTES };
+
+/** The inline op for reading writer type `w` as reader type `rd`, or CALL. */
+function inlineOp(w: AvroSchema, rd: AvroSchema): number {
+  let nullable = 0;
+  if (w.kind === "union") {
+    if (w.branches.length !== 2 || w.branches[0]!.kind !== "null") return Op.CALL;
+    w = w.branches[1]!;
+    nullable = NULLABLE;
+  }
+  const target = rd.kind === "union" ? pickBranch(w, rd) : rd;
+  const op = INLINE_OPS[w.kind];
+  return op !== undefined && target?.kind === w.kind ? op + nullable : Op.CALL;
+}
+
+function readStep(r: AvroReader, op: number): unknown {
+  if (op >= NULLABLE) {
+    if (readBranch(r, 2) === 0) return null;
+    op -= NULLABLE;
+  }
+  switch (op) {
+    case Op.INT:
+      return r.readInt();
+    case Op.LONG:
+      return r.readLong();
+    case Op.STRING:
+      return r.readString();
+    default:
+      return r.readBytes();
+  }
+}
+
+/**
+ * A record decoded into `values[i]` = reader field i, then built. Writer fields are still
+ * matched by name: `slots[j]` is the reader position of writer field j, or -1 to skip it.
+ */
+function resolveTypedRecord(w: AvroRecord, rd: AvroRecord, builder: AvroRecordBuilder, key: string, st: ResolveState): AvroDecoder {
+  const names = rd.fields.map((f) => f.name);
+  if (names.length !== builder.fields.length || names.some((n, i) => n !== builder.fields[i])) {
+    throw new Error(`builder fields [${builder.fields.join(", ")}] do not match reader record ${fullName(rd)}`);
+  }
+  const slots: number[] = [];
+  const ops: number[] = [];
+  /** For CALL and SKIP steps; a no-op elsewhere. */
+  const calls: AvroDecoder[] = [];
+  /** Reader fields the writer lacks, with their defaults. */
+  const missing: [number, unknown][] = [];
+  const build = builder.build;
+  const n = names.length;
+  // `build` copies the values out, so one array serves every record; a record nested in
+  // itself (recursive schema) finds it taken and gets its own. Every slot is written
+  // before each build: by a writer field or as a default.
+  let spare: unknown[] | undefined = new Array(n);
+  const dec: AvroDecoder = (r) => {
+    const values = spare ?? new Array(n);
+    spare = undefined;
+    try {
+      for (let j = 0; j < ops.length; j++) {
+        const op = ops[j]!;
+        if (op === Op.SKIP) calls[j]!(r);
+        else values[slots[j]!] = op === Op.CALL ? calls[j]!(r) : readStep(r, op);
+      }
+      for (let k = 0; k < missing.length; k++) {
+        const m = missing[k]!;
+        values[m[0]] = m[1];
+      }
+      return build(values);
+    } finally {
+      spare = values;
+    }
+  };
+  st.records.set(key, dec);
+  const noop: AvroDecoder = () => undefined;
+  for (const wf of w.fields) {
+    const slot = names.indexOf(wf.name);
+    slots.push(slot);
+    if (slot < 0) {
+      ops.push(Op.SKIP);
+      calls.push(skipperFor(wf.type, st.skips));
+      continue;
+    }
+    const rt = rd.fields[slot]!.type;
+    const op = inlineOp(wf.type, rt);
+    ops.push(op);
+    // Resolving even for inline ops: it rejects incompatible types at compile time.
+    const call = resolve(wf.type, rt, st);
+    calls.push(op === Op.CALL ? call : noop);
+  }
+  rd.fields.forEach((rf, i) => {
+    if (!w.fields.some((wf) => wf.name === rf.name)) missing.push([i, defaultValue(rf)]);
+  });
   return dec;
 }
 

@@ -13,9 +13,17 @@
  * schema from the header, resolved by field name against an optional reader schema.
  * Errors are DataInvalid with `offset` = the byte in the file where the bad item starts
  * (inside a compressed block: the block's data offset, plus `decodedOffset` in the inflated data).
+ * An error a record builder raises about a decoded value has no byte offset: it names the
+ * `row` (record index in the file) instead.
+ *
+ * Bytes and fixed values in the records are views, not copies: each block is copied once
+ * (unless the codec already produced fresh memory), and its records' byte values share that
+ * copy. The copy means a caller may reuse its input buffer; the views mean a record keeps
+ * its whole block (≤ ~64 KB uncompressed) alive — fine for manifests, which the table layer
+ * caches whole anyway, and far cheaper than one ArrayBuffer per value.
  */
 import { dataInvalid, StreamhouseError, withErrorContext } from "../errors.js";
-import { type AvroDecoder, compileDecoder, compileEncoder, compileResolvingDecoder } from "./avro-binary.js";
+import { type AvroDecoder, type AvroRecordBuilders, compileDecoder, compileEncoder, compileResolvingDecoder } from "./avro-binary.js";
 import { type AvroCodecName, avroCodec } from "./avro-codecs.js";
 import { AvroReader, AvroWriter } from "./avro-cursor.js";
 import { type AvroSchema, avroSchemaToJson, parseAvroSchema } from "./avro-schema.js";
@@ -40,6 +48,8 @@ export interface AvroContainerHeader {
 export interface AvroReadOptions {
   /** Decode into this shape (fields matched by name); default: the writer schema. */
   readonly readerSchema?: AvroSchema;
+  /** Reader records to build into typed values directly (only with `readerSchema`). */
+  readonly builders?: AvroRecordBuilders;
 }
 
 const textDecoder = new TextDecoder("utf-8", { fatal: true });
@@ -97,7 +107,9 @@ export interface AvroContainer {
 export function readAvroContainer(bytes: Uint8Array, options: AvroReadOptions = {}): AvroContainer {
   const header = readAvroHeader(bytes);
   const codec = avroCodec(header.codec);
-  const decode: AvroDecoder = options.readerSchema ? compileResolvingDecoder(header.schema, options.readerSchema) : compileDecoder(header.schema);
+  const decode: AvroDecoder = options.readerSchema
+    ? compileResolvingDecoder(header.schema, options.readerSchema, options.builders)
+    : compileDecoder(header.schema);
   const records: unknown[] = [];
   const sync = header.sync;
   const r = new AvroReader(bytes, header.dataOffset);
@@ -122,19 +134,21 @@ export function readAvroContainer(bytes: Uint8Array, options: AvroReadOptions = 
       throw e;
     }
     if (count > data.length && count > 1 << 24) throw r.fail(`absurd block record count ${count}`, blockAt);
+    // Records will hold views of `data`: never of the caller's buffer (see the file comment).
+    if (data.buffer === bytes.buffer) data = data.slice();
     const br = new AvroReader(data);
-    if (codec.name === "null") {
-      br.base = dataAt;
+    br.viewBytes = true;
+    if (codec.name === "null") br.base = dataAt;
+    try {
       decodeBlock(br, count, decode, records);
-    } else {
-      try {
-        decodeBlock(br, count, decode, records);
-      } catch (e) {
-        // Offsets inside inflated data mean nothing in the file: name the block instead.
-        if (!(e instanceof StreamhouseError)) throw e;
-        const context = { ...e.context, offset: dataAt, decodedOffset: e.context["offset"], codec: codec.name };
-        throw new StreamhouseError(e.kind, e.reason, { context, cause: e.cause });
-      }
+    } catch (e) {
+      if (!(e instanceof StreamhouseError)) throw e;
+      // No offset: a builder rejected a decoded value. Name the record.
+      if (e.context["offset"] === undefined) throw e.withContext({ row: records.length });
+      if (codec.name === "null") throw e;
+      // Offsets inside inflated data mean nothing in the file: name the block instead.
+      const context = { ...e.context, offset: dataAt, decodedOffset: e.context["offset"], codec: codec.name };
+      throw new StreamhouseError(e.kind, e.reason, { context, cause: e.cause });
     }
   }
   return { header, records };

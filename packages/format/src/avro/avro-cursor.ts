@@ -18,6 +18,9 @@ import { dataInvalid, type ErrorContext, type StreamhouseError } from "../errors
 const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
 const utf8Encoder = new TextEncoder();
 
+/** The values of the 128 one-byte zig-zag varints (byte 2k → k, byte 2k+1 → -k-1). */
+const ONE_BYTE_LONGS: readonly bigint[] = Array.from({ length: 128 }, (_, b) => BigInt(b % 2 === 0 ? b / 2 : -(b + 1) / 2));
+
 export class AvroReader {
   readonly buf: Uint8Array;
   pos: number;
@@ -26,6 +29,12 @@ export class AvroReader {
   base = 0;
   /** Extra context for errors (e.g. the container block offset when data was decompressed). */
   context: ErrorContext = {};
+  /**
+   * When set, bytes and fixed values are views of `buf` instead of copies. Only for a `buf`
+   * the caller will never write to again (the container sets it on a private copy of each
+   * block), since the decoded values then share its memory and keep it alive.
+   */
+  viewBytes = false;
   private view: DataView | undefined;
 
   constructor(buf: Uint8Array, pos = 0, end = buf.length) {
@@ -62,10 +71,22 @@ export class AvroReader {
     return (n >>> 1) ^ -(n & 1);
   }
 
-  /** Longs come back as bigint; the first 7 groups (49 bits) are gathered as a number. */
+  /**
+   * Longs come back as bigint. A one-byte varint (-64..63: counts, ids, zeros) is looked up,
+   * allocation-free: decoded manifests keep every long alive, so each saved BigInt is also
+   * garbage-collection work saved. Longer ones gather their first 7 groups (49 bits — every
+   * timestamp, size and sequence number in practice) as a number, and only the rest in BigInt.
+   */
   readLong(): bigint {
     const buf = this.buf;
     const start = this.pos;
+    if (start < this.end) {
+      const b = buf[start]!;
+      if (b < 0x80) {
+        this.pos = start + 1;
+        return ONE_BYTE_LONGS[b]!;
+      }
+    }
     let pos = start;
     let n = 0;
     let mul = 1;
@@ -160,12 +181,15 @@ export class AvroReader {
     return v;
   }
 
-  /** A copy: decoded values never alias the input buffer. */
+  /**
+   * A copy, unless `viewBytes` is set: then a view of `buf`, which saves one ArrayBuffer
+   * allocation per value — most of a manifest decode's garbage-collection cost.
+   */
   readFixed(size: number): Uint8Array {
     if (this.end - this.pos < size) throw this.fail(`truncated: need ${size} bytes, ${this.end - this.pos} left`);
-    const out = this.buf.subarray(this.pos, this.pos + size);
-    this.pos += size;
-    return out;
+    const from = this.pos;
+    this.pos = from + size;
+    return this.viewBytes ? this.buf.subarray(from, from + size) : this.buf.slice(from, from + size);
   }
 
   readBytes(): Uint8Array {
@@ -175,16 +199,19 @@ export class AvroReader {
   readString(): string {
     const start = this.pos;
     const len = this.readLength("string length");
-    const buf = this.buf;
     const from = this.pos;
     this.pos = from + len;
-    // Short ASCII strings (file names, field names) are the common case: TextDecoder's
-    // per-call cost dominates there, String.fromCharCode over the bytes is ~3x faster.
-    if (len <= 128) {
+    // TextDecoder costs ~100 ns a call whatever the length; below ~12 bytes, appending
+    // ASCII characters one by one is faster (and V8 keeps such short strings flat).
+    if (len < 12) {
+      const buf = this.buf;
+      let s = "";
       for (let i = from; i < from + len; i++) {
-        if (buf[i]! >= 0x80) return this.decodeUtf8(from, len, start);
+        const b = buf[i]!;
+        if (b >= 0x80) return this.decodeUtf8(from, len, start);
+        s += String.fromCharCode(b);
       }
-      return String.fromCharCode.apply(null, buf.subarray(from, from + len) as unknown as number[]);
+      return s;
     }
     return this.decodeUtf8(from, len, start);
   }
@@ -264,8 +291,18 @@ export class AvroWriter {
     this.buf[this.pos++] = Number(u);
   }
 
+  /** A non-negative length or count (a safe integer): zig-zag is then just ×2, no BigInt needed. */
   writeLength(n: number): void {
-    this.writeLong(BigInt(n));
+    this.ensure(10);
+    const buf = this.buf;
+    let p = this.pos;
+    let z = n * 2;
+    while (z > 0x7f) {
+      buf[p++] = (z % 128) | 0x80;
+      z = Math.floor(z / 128);
+    }
+    buf[p++] = z;
+    this.pos = p;
   }
 
   writeBoolean(v: boolean): void {

@@ -24,18 +24,20 @@
  *   _WRITE_COLS array? (1.3)          writeCols (data evolution)
  */
 import {
+  builtValue,
+  bytesValue,
   type GenericRecord,
-  optBytes,
-  optInt,
-  optLong,
-  optString,
-  optStringArray,
-  reqBytes,
-  reqInt,
-  reqLong,
-  reqNested,
-  reqString,
-  reqStringArray,
+  intValue,
+  longValue,
+  nestedOrNull,
+  optBytesValue,
+  optIntValue,
+  optLongValue,
+  optStringArrayValue,
+  optStringValue,
+  stringArrayValue,
+  stringValue,
+  valuesOf,
 } from "./generic-record.js";
 import { type SimpleStats, simpleStatsFromRecord, simpleStatsToRecord } from "./simple-stats.js";
 import { dataInvalid } from "../errors.js";
@@ -67,33 +69,65 @@ export interface DataFileMeta {
   readonly writeCols: readonly string[] | null;
 }
 
-export function dataFileMetaFromRecord(rec: GenericRecord): DataFileMeta {
-  const fileSource = optInt(rec, "_FILE_SOURCE");
+/** `DataFileMeta.SCHEMA`'s fields, in order: the positions `dataFileMetaFromValues` reads. */
+export const DATA_FILE_META_FIELDS: readonly string[] = [
+  "_FILE_NAME",
+  "_FILE_SIZE",
+  "_ROW_COUNT",
+  "_MIN_KEY",
+  "_MAX_KEY",
+  "_KEY_STATS",
+  "_VALUE_STATS",
+  "_MIN_SEQUENCE_NUMBER",
+  "_MAX_SEQUENCE_NUMBER",
+  "_SCHEMA_ID",
+  "_LEVEL",
+  "_EXTRA_FILES",
+  "_CREATION_TIME",
+  "_DELETE_ROW_COUNT",
+  "_EMBEDDED_FILE_INDEX",
+  "_FILE_SOURCE",
+  "_VALUE_STATS_COLS",
+  "_EXTERNAL_PATH",
+  "_FIRST_ROW_ID",
+  "_WRITE_COLS",
+];
+
+/** `v[5]`/`v[6]` are the stats, already built (or null when the file has none: an error). */
+export function dataFileMetaFromValues(v: readonly unknown[]): DataFileMeta {
+  const fileSource = optIntValue(v[15], "_FILE_SOURCE");
   if (fileSource !== null && fileSource !== 0 && fileSource !== 1) {
     throw dataInvalid(`unknown _FILE_SOURCE ${fileSource}`, { field: "_FILE_SOURCE" });
   }
   return {
-    fileName: reqString(rec, "_FILE_NAME"),
-    fileSize: reqLong(rec, "_FILE_SIZE"),
-    rowCount: reqLong(rec, "_ROW_COUNT"),
-    minKey: reqBytes(rec, "_MIN_KEY"),
-    maxKey: reqBytes(rec, "_MAX_KEY"),
-    keyStats: simpleStatsFromRecord(reqNested(rec, "_KEY_STATS")),
-    valueStats: simpleStatsFromRecord(reqNested(rec, "_VALUE_STATS")),
-    minSequenceNumber: reqLong(rec, "_MIN_SEQUENCE_NUMBER"),
-    maxSequenceNumber: reqLong(rec, "_MAX_SEQUENCE_NUMBER"),
-    schemaId: reqLong(rec, "_SCHEMA_ID"),
-    level: reqInt(rec, "_LEVEL"),
-    extraFiles: reqStringArray(rec, "_EXTRA_FILES"),
-    creationTime: optLong(rec, "_CREATION_TIME"),
-    deleteRowCount: optLong(rec, "_DELETE_ROW_COUNT"),
-    embeddedIndex: optBytes(rec, "_EMBEDDED_FILE_INDEX"),
+    fileName: stringValue(v[0], "_FILE_NAME"),
+    fileSize: longValue(v[1], "_FILE_SIZE"),
+    rowCount: longValue(v[2], "_ROW_COUNT"),
+    minKey: bytesValue(v[3], "_MIN_KEY"),
+    maxKey: bytesValue(v[4], "_MAX_KEY"),
+    keyStats: builtValue<SimpleStats>(v[5], "_KEY_STATS"),
+    valueStats: builtValue<SimpleStats>(v[6], "_VALUE_STATS"),
+    minSequenceNumber: longValue(v[7], "_MIN_SEQUENCE_NUMBER"),
+    maxSequenceNumber: longValue(v[8], "_MAX_SEQUENCE_NUMBER"),
+    schemaId: longValue(v[9], "_SCHEMA_ID"),
+    level: intValue(v[10], "_LEVEL"),
+    extraFiles: stringArrayValue(v[11], "_EXTRA_FILES"),
+    creationTime: optLongValue(v[12], "_CREATION_TIME"),
+    deleteRowCount: optLongValue(v[13], "_DELETE_ROW_COUNT"),
+    embeddedIndex: optBytesValue(v[14], "_EMBEDDED_FILE_INDEX"),
     fileSource,
-    valueStatsCols: optStringArray(rec, "_VALUE_STATS_COLS"),
-    externalPath: optString(rec, "_EXTERNAL_PATH"),
-    firstRowId: optLong(rec, "_FIRST_ROW_ID"),
-    writeCols: optStringArray(rec, "_WRITE_COLS"),
+    valueStatsCols: optStringArrayValue(v[16], "_VALUE_STATS_COLS"),
+    externalPath: optStringValue(v[17], "_EXTERNAL_PATH"),
+    firstRowId: optLongValue(v[18], "_FIRST_ROW_ID"),
+    writeCols: optStringArrayValue(v[19], "_WRITE_COLS"),
   };
+}
+
+export function dataFileMetaFromRecord(rec: GenericRecord): DataFileMeta {
+  const v = valuesOf(rec, DATA_FILE_META_FIELDS);
+  v[5] = nestedOrNull(rec, "_KEY_STATS", simpleStatsFromRecord);
+  v[6] = nestedOrNull(rec, "_VALUE_STATS", simpleStatsFromRecord);
+  return dataFileMetaFromValues(v);
 }
 
 export function dataFileMetaToRecord(f: DataFileMeta): GenericRecord {

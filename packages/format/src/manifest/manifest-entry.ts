@@ -12,7 +12,7 @@
  */
 import { dataInvalid } from "../errors.js";
 import { type DataFileMeta, dataFileMetaFromRecord, dataFileMetaToRecord } from "./data-file-meta.js";
-import { checkVersion, type GenericRecord, reqBytes, reqInt, reqNested } from "./generic-record.js";
+import { builtValue, bytesValue, checkVersionValue, type GenericRecord, intValue, nestedOrNull, valuesOf } from "./generic-record.js";
 
 export const MANIFEST_ENTRY_VERSION = 2;
 
@@ -28,21 +28,35 @@ export interface ManifestEntry {
   readonly file: DataFileMeta;
 }
 
-export function fileKindFromRecord(rec: GenericRecord): FileKind {
-  const kind = reqInt(rec, "_KIND");
+export function fileKindValue(v: unknown): FileKind {
+  const kind = intValue(v, "_KIND");
   if (kind !== 0 && kind !== 1) throw dataInvalid(`unknown _KIND ${kind}`, { field: "_KIND" });
   return kind;
 }
 
-export function manifestEntryFromRecord(rec: GenericRecord): ManifestEntry {
-  checkVersion(rec, MANIFEST_ENTRY_VERSION, "manifest entry");
+export function fileKindFromRecord(rec: GenericRecord): FileKind {
+  return fileKindValue(rec["_KIND"]);
+}
+
+/** The fields of `ManifestEntrySerializer`'s rows, in order: the positions `manifestEntryFromValues` reads. */
+export const MANIFEST_ENTRY_FIELDS: readonly string[] = ["_VERSION", "_KIND", "_PARTITION", "_BUCKET", "_TOTAL_BUCKETS", "_FILE"];
+
+/** `v[5]` is the DataFileMeta, already built. */
+export function manifestEntryFromValues(v: readonly unknown[]): ManifestEntry {
+  checkVersionValue(v[0], MANIFEST_ENTRY_VERSION, "manifest entry");
   return {
-    kind: fileKindFromRecord(rec),
-    partition: reqBytes(rec, "_PARTITION"),
-    bucket: reqInt(rec, "_BUCKET"),
-    totalBuckets: reqInt(rec, "_TOTAL_BUCKETS"),
-    file: dataFileMetaFromRecord(reqNested(rec, "_FILE")),
+    kind: fileKindValue(v[1]),
+    partition: bytesValue(v[2], "_PARTITION"),
+    bucket: intValue(v[3], "_BUCKET"),
+    totalBuckets: intValue(v[4], "_TOTAL_BUCKETS"),
+    file: builtValue<DataFileMeta>(v[5], "_FILE"),
   };
+}
+
+export function manifestEntryFromRecord(rec: GenericRecord): ManifestEntry {
+  const v = valuesOf(rec, MANIFEST_ENTRY_FIELDS);
+  v[5] = nestedOrNull(rec, "_FILE", dataFileMetaFromRecord);
+  return manifestEntryFromValues(v);
 }
 
 export function manifestEntryToRecord(e: ManifestEntry): GenericRecord {

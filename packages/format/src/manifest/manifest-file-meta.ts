@@ -13,7 +13,7 @@
  *   _MIN_BUCKET/_MAX_BUCKET int?, _MIN_LEVEL/_MAX_LEVEL int?   (1.1) bucket/level ranges
  *   _MIN_ROW_ID/_MAX_ROW_ID long?                              (1.4) row-id range
  */
-import { checkVersion, type GenericRecord, optInt, optLong, reqLong, reqNested, reqString } from "./generic-record.js";
+import { builtValue, checkVersionValue, type GenericRecord, longValue, nestedOrNull, optIntValue, optLongValue, stringValue, valuesOf } from "./generic-record.js";
 import { type SimpleStats, simpleStatsFromRecord, simpleStatsToRecord } from "./simple-stats.js";
 
 export const MANIFEST_FILE_META_VERSION = 2;
@@ -33,22 +33,46 @@ export interface ManifestFileMeta {
   readonly maxRowId: bigint | null;
 }
 
-export function manifestFileMetaFromRecord(rec: GenericRecord): ManifestFileMeta {
-  checkVersion(rec, MANIFEST_FILE_META_VERSION, "manifest list entry");
+/** The fields of `ManifestFileMetaSerializer`'s rows, in order: the positions `manifestFileMetaFromValues` reads. */
+export const MANIFEST_FILE_META_FIELDS: readonly string[] = [
+  "_VERSION",
+  "_FILE_NAME",
+  "_FILE_SIZE",
+  "_NUM_ADDED_FILES",
+  "_NUM_DELETED_FILES",
+  "_PARTITION_STATS",
+  "_SCHEMA_ID",
+  "_MIN_BUCKET",
+  "_MAX_BUCKET",
+  "_MIN_LEVEL",
+  "_MAX_LEVEL",
+  "_MIN_ROW_ID",
+  "_MAX_ROW_ID",
+];
+
+/** `v[5]` is the partition stats, already built. */
+export function manifestFileMetaFromValues(v: readonly unknown[]): ManifestFileMeta {
+  checkVersionValue(v[0], MANIFEST_FILE_META_VERSION, "manifest list entry");
   return {
-    fileName: reqString(rec, "_FILE_NAME"),
-    fileSize: reqLong(rec, "_FILE_SIZE"),
-    numAddedFiles: reqLong(rec, "_NUM_ADDED_FILES"),
-    numDeletedFiles: reqLong(rec, "_NUM_DELETED_FILES"),
-    partitionStats: simpleStatsFromRecord(reqNested(rec, "_PARTITION_STATS")),
-    schemaId: reqLong(rec, "_SCHEMA_ID"),
-    minBucket: optInt(rec, "_MIN_BUCKET"),
-    maxBucket: optInt(rec, "_MAX_BUCKET"),
-    minLevel: optInt(rec, "_MIN_LEVEL"),
-    maxLevel: optInt(rec, "_MAX_LEVEL"),
-    minRowId: optLong(rec, "_MIN_ROW_ID"),
-    maxRowId: optLong(rec, "_MAX_ROW_ID"),
+    fileName: stringValue(v[1], "_FILE_NAME"),
+    fileSize: longValue(v[2], "_FILE_SIZE"),
+    numAddedFiles: longValue(v[3], "_NUM_ADDED_FILES"),
+    numDeletedFiles: longValue(v[4], "_NUM_DELETED_FILES"),
+    partitionStats: builtValue<SimpleStats>(v[5], "_PARTITION_STATS"),
+    schemaId: longValue(v[6], "_SCHEMA_ID"),
+    minBucket: optIntValue(v[7], "_MIN_BUCKET"),
+    maxBucket: optIntValue(v[8], "_MAX_BUCKET"),
+    minLevel: optIntValue(v[9], "_MIN_LEVEL"),
+    maxLevel: optIntValue(v[10], "_MAX_LEVEL"),
+    minRowId: optLongValue(v[11], "_MIN_ROW_ID"),
+    maxRowId: optLongValue(v[12], "_MAX_ROW_ID"),
   };
+}
+
+export function manifestFileMetaFromRecord(rec: GenericRecord): ManifestFileMeta {
+  const v = valuesOf(rec, MANIFEST_FILE_META_FIELDS);
+  v[5] = nestedOrNull(rec, "_PARTITION_STATS", simpleStatsFromRecord);
+  return manifestFileMetaFromValues(v);
 }
 
 export function manifestFileMetaToRecord(m: ManifestFileMeta): GenericRecord {

@@ -30,15 +30,19 @@ function simpleStats(recordName: string): AvroRecord {
   ]);
 }
 
+export const KEY_STATS_SCHEMA: AvroRecord = simpleStats("record__FILE__KEY_STATS");
+export const VALUE_STATS_SCHEMA: AvroRecord = simpleStats("record__FILE__VALUE_STATS");
+export const PARTITION_STATS_SCHEMA: AvroRecord = simpleStats("record__PARTITION_STATS");
+
 /** `DataFileMeta.SCHEMA` (20 fields in 2.0). */
-const DATA_FILE_META: AvroRecord = Avro.record("record__FILE", NS, [
+export const DATA_FILE_META_SCHEMA: AvroRecord = Avro.record("record__FILE", NS, [
   field("_FILE_NAME", Avro.string),
   field("_FILE_SIZE", Avro.long),
   field("_ROW_COUNT", Avro.long),
   field("_MIN_KEY", Avro.bytes),
   field("_MAX_KEY", Avro.bytes),
-  field("_KEY_STATS", simpleStats("record__FILE__KEY_STATS")),
-  field("_VALUE_STATS", simpleStats("record__FILE__VALUE_STATS")),
+  field("_KEY_STATS", KEY_STATS_SCHEMA),
+  field("_VALUE_STATS", VALUE_STATS_SCHEMA),
   field("_MIN_SEQUENCE_NUMBER", Avro.long),
   field("_MAX_SEQUENCE_NUMBER", Avro.long),
   field("_SCHEMA_ID", Avro.long),
@@ -61,7 +65,7 @@ export const MANIFEST_ENTRY_SCHEMA: AvroRecord = Avro.record("record", NS, [
   field("_PARTITION", Avro.bytes),
   field("_BUCKET", Avro.int),
   field("_TOTAL_BUCKETS", Avro.int),
-  field("_FILE", DATA_FILE_META),
+  field("_FILE", DATA_FILE_META_SCHEMA),
 ]);
 
 /** Manifest list rows: `ManifestFileMetaSerializer` (`_VERSION` 2). */
@@ -71,7 +75,7 @@ export const MANIFEST_FILE_META_SCHEMA: AvroRecord = Avro.record("record", NS, [
   field("_FILE_SIZE", Avro.long),
   field("_NUM_ADDED_FILES", Avro.long),
   field("_NUM_DELETED_FILES", Avro.long),
-  field("_PARTITION_STATS", simpleStats("record__PARTITION_STATS")),
+  field("_PARTITION_STATS", PARTITION_STATS_SCHEMA),
   field("_SCHEMA_ID", Avro.long),
   nullable("_MIN_BUCKET", Avro.int),
   nullable("_MAX_BUCKET", Avro.int),

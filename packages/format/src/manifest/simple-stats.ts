@@ -8,7 +8,7 @@
  *   _NULL_COUNTS  ["null", array<["null", long]>]  one count per column, null = unknown
  * The rows stay opaque bytes here; the BinaryRow codec interprets them.
  */
-import { type GenericRecord, optNullableLongArray, reqBytes } from "./generic-record.js";
+import { bytesValue, type GenericRecord, optNullableLongArrayValue, valuesOf } from "./generic-record.js";
 
 export interface SimpleStats {
   readonly minValues: Uint8Array;
@@ -19,12 +19,19 @@ export interface SimpleStats {
 /** A serialized BinaryRow with no fields: 4-byte arity 0 + 8 bytes of header/null bits. */
 export const EMPTY_BINARY_ROW_BYTES: Uint8Array = new Uint8Array(12);
 
-export function simpleStatsFromRecord(rec: GenericRecord): SimpleStats {
+/** `SimpleStats.SCHEMA`'s fields, in order: the positions `simpleStatsFromValues` reads. */
+export const SIMPLE_STATS_FIELDS: readonly string[] = ["_MIN_VALUES", "_MAX_VALUES", "_NULL_COUNTS"];
+
+export function simpleStatsFromValues(v: readonly unknown[]): SimpleStats {
   return {
-    minValues: reqBytes(rec, "_MIN_VALUES"),
-    maxValues: reqBytes(rec, "_MAX_VALUES"),
-    nullCounts: optNullableLongArray(rec, "_NULL_COUNTS"),
+    minValues: bytesValue(v[0], "_MIN_VALUES"),
+    maxValues: bytesValue(v[1], "_MAX_VALUES"),
+    nullCounts: optNullableLongArrayValue(v[2], "_NULL_COUNTS"),
   };
+}
+
+export function simpleStatsFromRecord(rec: GenericRecord): SimpleStats {
+  return simpleStatsFromValues(valuesOf(rec, SIMPLE_STATS_FIELDS));
 }
 
 export function simpleStatsToRecord(s: SimpleStats): GenericRecord {
