@@ -46,3 +46,4 @@ export { TableRead } from "./read/table-read.js";
 export type { Change, StreamOptions, StreamStart } from "./stream/stream-scan.js";
 export { StreamScan } from "./stream/stream-scan.js";
 export { parseWhere } from "./predicate/where-parser.js";
+export { candidateBuckets, pinnedValues } from "./predicate/bucket-filter.js";

@@ -32,6 +32,7 @@ import { createTableMerge } from "../merge/merge-function-factory.js";
 import { createKeyComparator } from "../merge/record-comparator.js";
 import { mergeRunsAsync } from "../merge/sort-merge.js";
 import { bindPredicate, evaluate, type FieldStats, mightMatch, type Predicate } from "../predicate/predicate.js";
+import { candidateBuckets } from "../predicate/bucket-filter.js";
 import { type DataSplit, isRawReadable, makeSplits } from "../scan/data-split.js";
 import { planSnapshot, snapshotIdOfTag } from "../scan/table-scan.js";
 import { TablePaths } from "../table-paths.js";
@@ -186,8 +187,11 @@ export class TableRead {
     const pk = TableSchemas.isPrimaryKeyTable(schema);
     const statFields = pk ? TableSchemas.fields(schema, TableSchemas.trimmedPrimaryKeys(schema)) : schema.fields;
     const statPred = bindPredicate(filter, statFields, true);
+    const options = this.table.options;
+    const buckets = candidateBuckets(filter, TableSchemas.fields(schema, TableSchemas.bucketKeys(schema)), options.bucket(), options.bucketFunctionType());
     const out: ManifestEntry[] = [];
     for (const e of files) {
+      if (buckets !== null && !buckets.has(e.bucket)) continue;
       const partValues = decodeBinaryRow(
         partFields.map((f) => f.type),
         e.partition,

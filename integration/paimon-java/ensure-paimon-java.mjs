@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// Installs Streamhouse's Java Paimon peer, once per version set and source change:
+//   ~/.cache/streamhouse/paimon-java/lib-<hash>/    the jars (hash: pom.xml + versions)
+//   ~/.cache/streamhouse/paimon-java/build-<hash>/  our classes (hash: java/ sources + jars)
+// (STREAMHOUSE_CACHE overrides the root.) Jars come from Maven Central through
+// `mvn dependency:copy` on pom.xml, with every version from integration/versions.json
+// (key "paimon-java") passed as -D<property>=<value>; Maven's own repository for that run
+// is a temporary directory, deleted afterwards, so nothing lands in ~/.m2. Our sources
+// are compiled with javac. Both steps build under a temporary name and rename into
+// place: concurrent callers never see a half-built directory.
+// Run it directly to warm the cache: `node integration/paimon-java/ensure-paimon-java.mjs`
+// (it prints the java command line that starts the peer).
+// Needs a JDK ≥ 11 (`java`/`javac` on PATH, or STREAMHOUSE_JAVA_HOME) and Maven
+// (`mvn`, or STREAMHOUSE_MVN), and network to Maven Central on the first run.
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const pomFile = join(here, "pom.xml");
+const sourceRoot = join(here, "java");
+const versionsFile = join(here, "..", "versions.json");
+const DOWNLOAD_TIMEOUT_MS = 15 * 60_000;
+const COMPILE_TIMEOUT_MS = 3 * 60_000;
+const COMPLETE_MARKER = ".streamhouse-complete";
+/** Oldest Java release our sources and Paimon 2.0 run on. */
+const JAVA_RELEASE = "11";
+export const MAIN_CLASS = "streamhouse.paimonjava.PaimonPeer";
+
+/** The `paimon-java` entry of integration/versions.json, without `_` comment keys. */
+export function paimonJavaVersions() {
+  const all = JSON.parse(readFileSync(versionsFile, "utf8"))["paimon-java"];
+  if (all === undefined) throw new Error(`${versionsFile} has no "paimon-java" entry`);
+  return Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith("_")));
+}
+
+function javaTool(name) {
+  const home = process.env.STREAMHOUSE_JAVA_HOME;
+  return home === undefined ? name : join(home, "bin", name);
+}
+
+function run(cmd, args, timeoutMs, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
+    let output = "";
+    const keep = (d) => {
+      output = (output + String(d)).slice(-16_000);
+    };
+    child.stdout.on("data", keep);
+    child.stderr.on("data", keep);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run ${cmd}: ${e.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(output);
+      else reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
+    });
+  });
+}
+
+function javaSources(dir = sourceRoot) {
+  const out = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...javaSources(p));
+    else if (entry.name.endsWith(".java")) out.push(p);
+  }
+  return out.sort();
+}
+
+/** Builds `target` through `build(tmp)` unless a complete copy exists; rename makes it visible. */
+async function buildOnce(target, build) {
+  if (existsSync(join(target, COMPLETE_MARKER))) return false;
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    mkdirSync(tmp, { recursive: true });
+    const note = await build(tmp);
+    writeFileSync(join(tmp, COMPLETE_MARKER), note);
+    try {
+      renameSync(tmp, target);
+    } catch (e) {
+      // Another process finished first; theirs is as good as ours.
+      if (!existsSync(join(target, COMPLETE_MARKER))) throw e;
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  return true;
+}
+
+/**
+ * Returns how to start the peer: `java`, the classpath (our classes first) and the main
+ * class, after downloading and compiling what is missing.
+ */
+export async function ensurePaimonJavaInstall({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  const versions = paimonJavaVersions();
+  const cacheRoot = process.env.STREAMHOUSE_CACHE ?? join(homedir(), ".cache", "streamhouse");
+  const base = join(cacheRoot, "paimon-java");
+  const paimon = `${versions["paimon.groupId"]}:${versions["paimon.artifactId"]}:${versions["paimon.version"]}`;
+
+  const libHash = createHash("sha256").update(readFileSync(pomFile)).update(JSON.stringify(versions)).digest("hex").slice(0, 16);
+  const lib = join(base, `lib-${libHash}`);
+  let started = Date.now();
+  const downloaded = await buildOnce(lib, async (tmp) => {
+    log(`streamhouse: downloading Java Paimon ${paimon} and its runtime jars into ${lib} (first run only)…`);
+    const props = Object.entries(versions).map(([k, v]) => `-D${k}=${v}`);
+    const mvnArgs = ["-B", "-q", "--strict-checksums", "-f", pomFile, `-Dmaven.repo.local=${join(tmp, "m2")}`, `-Dpeer.lib=${tmp}`, ...props, "dependency:copy"];
+    try {
+      await run(process.env.STREAMHOUSE_MVN ?? "mvn", mvnArgs, DOWNLOAD_TIMEOUT_MS);
+    } catch (e) {
+      throw new Error(`cannot download the Java Paimon peer's jars from Maven Central: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    rmSync(join(tmp, "m2"), { recursive: true, force: true });
+    return `${paimon}\n`;
+  });
+  if (downloaded) log(`streamhouse: jars downloaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const jars = readdirSync(lib)
+    .filter((f) => f.endsWith(".jar"))
+    .sort()
+    .map((f) => join(lib, f));
+
+  const sources = javaSources();
+  const srcHash = createHash("sha256").update(libHash).update(JAVA_RELEASE);
+  for (const s of sources) srcHash.update(relative(sourceRoot, s)).update("\0").update(readFileSync(s)).update("\0");
+  const build = join(base, `build-${srcHash.digest("hex").slice(0, 16)}`);
+  started = Date.now();
+  const compiled = await buildOnce(build, async (tmp) => {
+    const args = ["--release", JAVA_RELEASE, "-encoding", "UTF-8", "-nowarn", "-d", join(tmp, "classes"), "-cp", jars.join(":"), ...sources];
+    try {
+      await run(javaTool("javac"), args, COMPILE_TIMEOUT_MS);
+    } catch (e) {
+      throw new Error(`cannot compile the Java Paimon peer: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return `${sources.length} sources\n`;
+  });
+  if (compiled) log(`streamhouse: Java Paimon peer compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  return {
+    java: javaTool("java"),
+    classpath: [join(build, "classes"), ...jars].join(":"),
+    mainClass: MAIN_CLASS,
+    paimon,
+    versions,
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  try {
+    const install = await ensurePaimonJavaInstall();
+    // The command that starts the peer, for `$(node ensure-paimon-java.mjs) dump DIR`.
+    console.log(`${install.java} -Xmx1g -cp ${install.classpath} ${install.mainClass}`);
+  } catch (e) {
+    console.error(e instanceof Error ? e.message : String(e));
+    process.exit(1);
+  }
+}
