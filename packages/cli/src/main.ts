@@ -81,7 +81,10 @@ if (isMain()) {
   const stderr: Output = { write: (t) => void process.stderr.write(t) };
   runCli(process.argv.slice(2), stdout, stderr).then(
     (code) => {
-      process.exitCode = code;
+      // Exit now rather than when the event loop drains: an S3 client's keep-alive
+      // sockets would otherwise hold the process open. Writes to pipes and files are
+      // synchronous on Linux, so nothing printed is lost.
+      process.exit(code);
     },
     (e: unknown) => {
       process.stderr.write(`streamhouse: ${e instanceof Error ? e.message : String(e)}\n`);
