@@ -47,3 +47,5 @@ export type { Change, StreamOptions, StreamStart } from "./stream/stream-scan.js
 export { StreamScan } from "./stream/stream-scan.js";
 export { parseWhere } from "./predicate/where-parser.js";
 export { candidateBuckets, pinnedValues } from "./predicate/bucket-filter.js";
+export type { CommitMessage, Committable, CompactIncrement, DataIncrement } from "./write/commit-message.js";
+export { EMPTY_COMPACT_INCREMENT, EMPTY_DATA_INCREMENT, isEmptyMessage } from "./write/commit-message.js";
