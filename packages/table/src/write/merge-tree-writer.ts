@@ -1,0 +1,101 @@
+/**
+ * The writer of one partition-bucket of a primary-key table (Paimon's `MergeTreeWriter`,
+ * release 2.0.0, without compaction for now — see compactor.ts).
+ *
+ * Every record gets the next sequence number of the bucket (continuing after the largest
+ * `maxSequenceNumber` of the bucket's live files), goes into the sort buffer, and on flush
+ * the versions of each key are merged with the table's merge engine — Java writes at most
+ * one record per key per level-0 file, tombstones (-D/-U results) included, because older
+ * levels may still hold the key. Flushes happen at prepareCommit, or when the buffer is
+ * full and not spillable; each flush writes level-0 files rolled at `target-file-size`.
+ */
+import { type Row, type RowKind, TableSchemas } from "@streamhouse/format";
+import type { KeyValue } from "../kv/key-value.js";
+import { createTableMerge, type TableMerge } from "../merge/merge-function-factory.js";
+import { mergeByKey } from "../merge/sort-merge.js";
+import { createKeyValueComparator } from "../merge/version-order.js";
+import type { CommitMessage } from "./commit-message.js";
+import { type Compactor, NO_COMPACTION } from "./compactor.js";
+import { DataFilePathFactory } from "./data-file-path-factory.js";
+import { KeyValueFileEncoder } from "./key-value-file-writer.js";
+import { estimateRowBytes, RollingFileWriter } from "./rolling-file-writer.js";
+import { SortBuffer } from "./sort-buffer.js";
+import type { BucketLocation, WriterContext } from "./writer-context.js";
+
+export class MergeTreeWriter {
+  private nextSequence: bigint;
+  private readonly keyPositions: readonly number[];
+  private readonly merge: TableMerge;
+  readonly buffer: SortBuffer;
+  private readonly files: RollingFileWriter<KeyValue>;
+
+  constructor(
+    readonly ctx: WriterContext,
+    readonly location: BucketLocation,
+    /** The largest sequence number in the bucket's live files, or -1 for a new bucket. */
+    maxSequenceNumber: bigint,
+    private readonly compactor: Compactor = NO_COMPACTION,
+  ) {
+    const { schema, options } = ctx;
+    this.nextSequence = maxSequenceNumber + 1n;
+    const keyNames = TableSchemas.trimmedPrimaryKeys(schema);
+    this.keyPositions = keyNames.map((k) => schema.fields.findIndex((f) => f.name === k));
+    this.merge = createTableMerge(schema, options);
+    const positions = this.keyPositions;
+    const keyOf = (value: Row): Row => positions.map((p) => value[p] ?? null);
+    this.buffer = new SortBuffer(
+      createKeyValueComparator(this.merge.keyComparator, this.merge.versionComparator),
+      schema.fields.map((f) => f.type),
+      keyOf,
+      { memoryBytes: options.writeBufferSize(), spillable: options.writeBufferSpillable(), tempDir: ctx.tempDir },
+    );
+    const paths = new DataFilePathFactory(ctx.tablePath, location.partitionPath, location.bucket, options.dataFilePrefix());
+    this.files = new RollingFileWriter(ctx.io, paths, new KeyValueFileEncoder(schema, options, ctx.parquet, 0, ctx.clock), options.targetFileSize(true));
+  }
+
+  /** Buffers a record; true when the buffer is full and `flush()` must be awaited. */
+  add(kind: RowKind, value: Row): boolean {
+    const positions = this.keyPositions;
+    const key = positions.map((p) => value[p] ?? null);
+    this.buffer.add({ key, sequenceNumber: this.nextSequence++, valueKind: kind, value, level: -1 });
+    return !this.ctx.options.writeBufferSpillable() && this.buffer.isFull();
+  }
+
+  /** The sequence number the next record gets. */
+  get nextSequenceNumber(): bigint {
+    return this.nextSequence;
+  }
+
+  /** Merges the buffer by key and writes it as level-0 files. */
+  async flush(): Promise<void> {
+    if (this.buffer.isEmpty()) return;
+    try {
+      const merged = mergeByKey(this.buffer.sorted(), this.merge.keyComparator, this.merge.mergeFunction);
+      for (const kv of merged) {
+        if (this.files.add(kv, 48 + estimateRowBytes(kv.value))) await this.files.roll();
+      }
+    } finally {
+      this.buffer.clear();
+    }
+  }
+
+  async prepareCommit(): Promise<CommitMessage> {
+    await this.flush();
+    const newFiles = await this.files.close();
+    this.compactor.addFiles(newFiles);
+    const compactIncrement = await this.compactor.prepareCommit();
+    const { partition, bucket, totalBuckets } = this.location;
+    return {
+      partition,
+      bucket,
+      totalBuckets,
+      dataIncrement: { newFiles, deletedFiles: [], changelogFiles: [], newIndexFiles: [], deletedIndexFiles: [] },
+      compactIncrement,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.buffer.clear();
+    await this.compactor.close();
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * Writing rows into a table (Paimon's `TableWriteImpl` over `KeyValueFileStoreWrite` /
+ * `AppendFileStoreWrite`, release 2.0.0): rows are checked against the schema, routed
+ * to their partition and bucket, and handed to one writer per partition-bucket; at a
+ * checkpoint `prepareCommit` flushes every writer and returns the Committable the
+ * committer publishes. Nothing becomes visible before that commit.
+ *
+ * Buckets:
+ *   bucket = n > 0   fixed: Java's bucket function over the bucket key (`bucket-key`,
+ *                    else the trimmed primary key), `bucket-function.type` default/mod
+ *   bucket = -1      append tables: bucket-unaware, everything in bucket 0 (totalBuckets -1)
+ *                    primary-key tables: dynamic buckets with a HASH index — not yet
+ *   bucket = -2      postpone — not yet
+ * Each call validates ALL of its rows before any of them is buffered, so a bad row
+ * fails the call with a SchemaMismatch and leaves no trace. Sequence numbers continue,
+ * per partition-bucket, after the largest one of the latest snapshot's live files.
+ */
+import type { RecordBatch } from "apache-arrow";
+import {
+  BinaryRowWriter,
+  bucketOf,
+  createBucketFunction,
+  type BucketFunction,
+  type DataType,
+  EMPTY_BINARY_ROW_BYTES,
+  encodeBinaryRow,
+  ErrorKind,
+  isRowKind,
+  partitionPath,
+  partitionValueToString,
+  type Row,
+  RowKind,
+  type RowKindShortString,
+  rowKindFromShortString,
+  StreamhouseError,
+  TableSchemas,
+} from "@streamhouse/format";
+import type { FileStoreTable } from "../file-store-table.js";
+import { planSnapshot } from "../scan/table-scan.js";
+import { AppendOnlyWriter } from "./append-only-writer.js";
+import { rowsOfRecordBatch } from "./arrow-input.js";
+import { type CommitMessage, type Committable, isEmptyMessage } from "./commit-message.js";
+import { MergeTreeWriter } from "./merge-tree-writer.js";
+import { ParquetWriteOptions } from "./parquet-file-writer.js";
+import { type InputRow, RowNormalizer } from "./row-normalizer.js";
+import type { BucketLocation, WriterContext } from "./writer-context.js";
+
+export type RowKindLike = RowKind | RowKindShortString;
+
+export interface Change {
+  readonly kind: RowKindLike;
+  readonly row: InputRow;
+}
+
+export interface TableWriteOptions {
+  /** Epoch milliseconds now, for `_CREATION_TIME` (default Date.now). */
+  readonly clock?: () => number;
+  /** Parent directory of spill files (default: the OS temp dir). */
+  readonly tempDir?: string;
+}
+
+type BucketWriter = MergeTreeWriter | AppendOnlyWriter;
+
+export class TableWrite {
+  private readonly ctx: WriterContext;
+  private readonly normalizer: RowNormalizer;
+  private readonly primaryKey: boolean;
+  private readonly numBuckets: number;
+  private readonly partitionPositions: readonly number[];
+  private readonly partitionTypes: readonly DataType[];
+  private readonly bucketPositions: readonly number[];
+  private readonly bucketKeyRows: BinaryRowWriter | null;
+  private readonly bucketFunction: BucketFunction;
+  private readonly writers = new Map<string, BucketWriter>();
+  private closed = false;
+
+  private constructor(
+    readonly table: FileStoreTable,
+    /** Largest live sequence number per writer key at open. */
+    private readonly restoredSequences: ReadonlyMap<string, bigint>,
+    options: TableWriteOptions,
+  ) {
+    const { schema } = table;
+    const tableOptions = table.options;
+    this.ctx = {
+      io: table.io,
+      tablePath: table.path,
+      schema,
+      options: tableOptions,
+      parquet: ParquetWriteOptions.of(tableOptions),
+      clock: options.clock ?? Date.now,
+      tempDir: options.tempDir,
+    };
+    if (tableOptions.fileFormat() !== "parquet") {
+      throw new StreamhouseError(ErrorKind.Unsupported, `writing file.format "${tableOptions.fileFormat()}" is not supported (only parquet)`);
+    }
+    this.primaryKey = TableSchemas.isPrimaryKeyTable(schema);
+    this.normalizer = new RowNormalizer(schema.fields, schema.primaryKeys);
+    const position = (name: string) => schema.fields.findIndex((f) => f.name === name);
+    this.partitionPositions = schema.partitionKeys.map(position);
+    this.partitionTypes = TableSchemas.partitionFields(schema).map((f) => f.type);
+    this.numBuckets = tableOptions.bucket();
+    if (this.numBuckets === -1 && this.primaryKey) {
+      throw new StreamhouseError(ErrorKind.Unsupported, "writing primary-key tables with dynamic buckets (bucket = -1) is not supported yet", {
+        context: { table: table.path },
+      });
+    }
+    if (this.numBuckets === -2 || this.numBuckets === 0 || this.numBuckets < -2) {
+      throw new StreamhouseError(ErrorKind.Unsupported, `writing tables with bucket = ${this.numBuckets} is not supported yet`, { context: { table: table.path } });
+    }
+    const bucketKeys = TableSchemas.bucketKeys(schema);
+    if (this.numBuckets > 0 && bucketKeys.length === 0) {
+      throw new StreamhouseError(ErrorKind.InvalidArgument, "an append table with a fixed bucket count needs the bucket-key option", {
+        context: { table: table.path },
+      });
+    }
+    this.bucketPositions = bucketKeys.map(position);
+    const bucketKeyTypes = TableSchemas.fields(schema, bucketKeys).map((f) => f.type);
+    this.bucketKeyRows = this.numBuckets > 0 ? new BinaryRowWriter(bucketKeyTypes) : null;
+    const fnType = tableOptions.bucketFunctionType();
+    this.bucketFunction = this.numBuckets > 0 ? createBucketFunction(fnType, bucketKeyTypes) : bucketOf;
+  }
+
+  /** Opens a writer for `table`, restoring sequence numbers from its latest snapshot. */
+  static async open(table: FileStoreTable, options: TableWriteOptions = {}): Promise<TableWrite> {
+    const restored = new Map<string, bigint>();
+    const plan = await planSnapshot(table);
+    for (const e of plan?.files ?? []) {
+      const key = e.partition.length === EMPTY_BINARY_ROW_BYTES.length ? `/${e.bucket}` : writerKey(e.partition, e.bucket);
+      const max = restored.get(key);
+      if (max === undefined || e.file.maxSequenceNumber > max) restored.set(key, e.file.maxSequenceNumber);
+    }
+    return new TableWrite(table, restored, options);
+  }
+
+  /** Writes rows of one kind (default +I). */
+  async write(rows: readonly InputRow[], kind: RowKindLike = RowKind.INSERT): Promise<void> {
+    const k = toRowKind(kind, 0);
+    await this.writeValidated(this.validate(rows, () => k));
+  }
+
+  /** Writes rows each with its own kind. */
+  async writeChanges(changes: readonly Change[]): Promise<void> {
+    const kinds = changes.map((c, i) => toRowKind(c.kind, i));
+    await this.writeValidated(this.validate(changes.map((c) => c.row), (i) => kinds[i]!));
+  }
+
+  /** Writes the rows of an Arrow batch (kinds from an optional `_row_kind` column, else +I). */
+  async writeArrow(batch: RecordBatch): Promise<void> {
+    const { rows, kinds } = rowsOfRecordBatch(batch, this.table.schema.fields);
+    await this.writeValidated(this.validate(rows, (i) => kinds?.[i] ?? RowKind.INSERT));
+  }
+
+  private validate(rows: readonly InputRow[], kindOf: (i: number) => RowKind): { rows: Row[]; kinds: RowKind[] } {
+    this.checkOpen();
+    const out: Row[] = new Array(rows.length);
+    const kinds: RowKind[] = new Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const kind = kindOf(i);
+      if (!this.primaryKey && kind !== RowKind.INSERT && !this.ctx.options.ignoreDelete()) {
+        throw new StreamhouseError(ErrorKind.SchemaMismatch, `row ${i}: an append table takes only +I rows`, { context: { row: i } });
+      }
+      out[i] = this.normalizer.normalize(rows[i]!, i);
+      kinds[i] = kind;
+    }
+    return { rows: out, kinds };
+  }
+
+  private async writeValidated({ rows, kinds }: { rows: Row[]; kinds: RowKind[] }): Promise<void> {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      const kind = kinds[i]!;
+      // Append tables with ignore-delete drop retractions, as Java's writer does.
+      if (!this.primaryKey && kind !== RowKind.INSERT) continue;
+      const writer = this.writerFor(row);
+      const full = writer instanceof MergeTreeWriter ? writer.add(kind, row) : writer.add(row);
+      if (full) await writer.flush();
+    }
+  }
+
+  private writerFor(row: Row): BucketWriter {
+    // Unpartitioned tables (the common case) skip encoding a partition row per record.
+    const partitioned = this.partitionPositions.length > 0;
+    const partValues = partitioned ? this.partitionPositions.map((p) => row[p] ?? null) : [];
+    const partition = partitioned ? encodeBinaryRow(this.partitionTypes, partValues) : EMPTY_BINARY_ROW_BYTES;
+    const bucket = this.bucketKeyRows === null ? 0 : this.bucketFunction(this.bucketKeyRows.write(this.bucketPositions.map((p) => row[p] ?? null)), this.numBuckets);
+    const key = partitioned ? writerKey(partition, bucket) : `/${bucket}`;
+    let writer = this.writers.get(key);
+    if (writer === undefined) {
+      writer = this.createWriter(partition, partValues, bucket, this.restoredSequences.get(key) ?? -1n);
+      this.writers.set(key, writer);
+    }
+    return writer;
+  }
+
+  private createWriter(partition: Uint8Array, partValues: Row, bucket: number, maxSequence: bigint): BucketWriter {
+    const { schema, options } = this.ctx;
+    const fields = TableSchemas.partitionFields(schema);
+    const spec = fields.map((f, i) => [f.name, partitionValueToString(f.type, partValues[i] ?? null, options.partitionLegacyName())] as const);
+    const location: BucketLocation = {
+      partition,
+      partitionPath: partitionPath(spec, options.partitionDefaultName()),
+      bucket,
+      totalBuckets: this.numBuckets,
+    };
+    return this.primaryKey ? new MergeTreeWriter(this.ctx, location, maxSequence) : new AppendOnlyWriter(this.ctx, location, maxSequence);
+  }
+
+  /**
+   * Flushes every writer and returns what to commit for `checkpointId` (the commit
+   * identifier). Writers stay open: their sequence numbers continue after the commit.
+   */
+  async prepareCommit(checkpointId: bigint): Promise<Committable> {
+    this.checkOpen();
+    const messages: CommitMessage[] = [];
+    for (const writer of this.writers.values()) {
+      const m = await writer.prepareCommit();
+      if (!isEmptyMessage(m)) messages.push(m);
+    }
+    return { commitIdentifier: checkpointId, messages };
+  }
+
+  /** Drops buffered rows and spill files. Files already written stay (orphans unless committed). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.writers.values()) await w.close();
+    this.writers.clear();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StreamhouseError(ErrorKind.InvalidArgument, "this TableWrite is closed");
+  }
+}
+
+function toRowKind(kind: RowKindLike, index: number): RowKind {
+  if (typeof kind === "number") {
+    if (isRowKind(kind)) return kind;
+  } else {
+    try {
+      return rowKindFromShortString(kind);
+    } catch {
+      // reported below
+    }
+  }
+  throw new StreamhouseError(ErrorKind.SchemaMismatch, `row ${index}: invalid row kind ${JSON.stringify(kind)}`, { context: { row: index } });
+}
+
+let hexTable: string[] | null = null;
+
+function writerKey(partition: Uint8Array, bucket: number): string {
+  hexTable ??= Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+  let s = "";
+  for (let i = 0; i < partition.length; i++) s += hexTable[partition[i]!];
+  return `${s}/${bucket}`;
+}
