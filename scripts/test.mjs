@@ -25,6 +25,8 @@ check("dependency rule", process.execPath, [join(root, "scripts", "check-deps.mj
 // The S3 tests run against a real S3 server (moto, from PyPI); install it before the
 // tests start so its one-time install is not inside a test's timeout.
 check("moto S3 server installed", process.execPath, [join(root, "integration", "s3", "ensure-moto.mjs")]);
+// The metastore tests also run on a real PostgreSQL (Debian's package).
+check("PostgreSQL installed", process.execPath, [join(root, "integration", "postgres", "ensure-postgres.mjs")]);
 
 mkdirSync(join(root, ".cache"), { recursive: true });
 const report = join(root, ".cache", "vitest-report.json");

@@ -66,7 +66,12 @@ export type PaimonOp =
   | { readonly op: "compact"; readonly full?: boolean; readonly commitIdentifier?: number }
   | { readonly op: "alter"; readonly changes: readonly SchemaChangeSpec[] }
   | { readonly op: "tag"; readonly name: string; readonly snapshot?: number }
-  | { readonly op: "rollback"; readonly snapshot?: number; readonly tag?: string };
+  | { readonly op: "rollback"; readonly snapshot?: number; readonly tag?: string }
+  /**
+   * One commit of `rows` rows made up in Java from `seed` (RowGenerator.java): distinct keys
+   * from [0, keySpace) of a single BIGINT/INT primary key, other columns random by type.
+   */
+  | { readonly op: "generate"; readonly rows: number; readonly keySpace?: number; readonly seed?: number; readonly commitIdentifier?: number };
 
 export interface PaimonScript {
   /** Absolute path of the warehouse; the table lives in `<warehouse>/<database>.db/<table>`. */
@@ -85,6 +90,12 @@ export interface DumpOptions {
   readonly snapshot?: number;
   /** Read a tag (`scan.tag-name`). */
   readonly tag?: string;
+  /**
+   * With `snapshot` or `tag`: read that snapshot's rows in the table's LATEST schema
+   * (`copyWithoutTimeTravel`, old files evolved by field id) instead of the snapshot's
+   * own schema — what a reader that only knows today's schema returns.
+   */
+  readonly latestSchema?: boolean;
   /**
    * Change stream of snapshots changesFrom..changesTo (inclusive; default to the latest):
    * what a Paimon streaming reader gets per snapshot, each row with `_snapshot` and
@@ -152,6 +163,7 @@ function dumpRequest(tablePath: string, options: DumpOptions): Record<string, Js
   const r: Record<string, JsonValue> = { cmd: "dump", table: tablePath };
   if (options.snapshot !== undefined) r.snapshot = options.snapshot;
   if (options.tag !== undefined) r.tag = options.tag;
+  if (options.latestSchema !== undefined) r.latestSchema = options.latestSchema;
   if (options.changesFrom !== undefined) r.changesFrom = options.changesFrom;
   if (options.changesTo !== undefined) r.changesTo = options.changesTo;
   if (options.options !== undefined) r.options = { ...options.options };
@@ -345,6 +357,7 @@ function perCallPeer(install: PaimonJavaInstall, jvm: readonly string[], timeout
       const args = ["dump", tablePath];
       if (options.snapshot !== undefined) args.push("--snapshot", String(options.snapshot));
       if (options.tag !== undefined) args.push("--tag", options.tag);
+      if (options.latestSchema !== undefined) args.push("--latest-schema", String(options.latestSchema));
       if (options.changesFrom !== undefined) args.push("--changes-from", String(options.changesFrom));
       if (options.changesTo !== undefined) args.push("--changes-to", String(options.changesTo));
       for (const [k, v] of Object.entries(options.options ?? {})) args.push("--option", `${k}=${v}`);

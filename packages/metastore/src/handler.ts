@@ -17,6 +17,7 @@ import {
   DDL_TIME,
   DEFAULT_DATABASE,
   databaseRow,
+  decodeDatabase,
   decodePartition,
   decodeTable,
   defaultDatabaseLocation,
@@ -39,6 +40,7 @@ import { compilePartitionFilter } from "./partition-filter.js";
 import { makePartitionName, parsePartitionName, partitionValuesFromName } from "./partition-names.js";
 import type { MetastoreStore, StoreTx, TableKey } from "./store/store.js";
 import { type DeclaredExceptions, Declared as D, toThriftError } from "./thrift-errors.js";
+import { ensureDirectory, localPathOf, qualifyWarehouse, removeIfEmpty, removeTree } from "./warehouse-dirs.js";
 
 export interface HandlerOptions {
   readonly store: MetastoreStore;
@@ -50,6 +52,12 @@ export interface HandlerOptions {
   readonly eventTtlSeconds?: number;
   /** Extra answers for get_config_value. */
   readonly config?: Readonly<Record<string, string>>;
+  /**
+   * Create the directories of new databases, tables and partitions, and delete those of
+   * dropped managed tables and partitions when the client asks (deleteData), as Apache
+   * Hive's metastore does — inside a local warehouse only (warehouse-dirs.ts). Default true.
+   */
+  readonly manageDirectories?: boolean;
 }
 
 const SERVER_VERSION = "4.0.1";
@@ -69,17 +77,20 @@ export class MetastoreHandler {
   private readonly eventTtlSeconds: number;
   private readonly config: Record<string, string>;
   private readonly startedAtMs: number;
+  /** The local warehouse directory whose subdirectories we manage, if any (warehouse-dirs.ts). */
+  private readonly managedRoot: string | undefined;
 
   constructor(o: HandlerOptions) {
     this.store = o.store;
-    this.warehouse = o.warehouse.replace(/\/+$/, "");
+    this.warehouse = qualifyWarehouse(o.warehouse);
+    this.managedRoot = (o.manageDirectories ?? true) ? localPathOf(this.warehouse) : undefined;
     this.now = o.nowMs ?? Date.now;
     this.lockTimeoutMs = o.lockTimeoutMs ?? 300_000;
     this.eventTtlSeconds = o.eventTtlSeconds ?? 86_400;
     this.startedAtMs = this.now();
     this.config = {
-      "hive.metastore.warehouse.dir": this.warehouse,
-      "metastore.warehouse.dir": this.warehouse,
+      "hive.metastore.warehouse.dir": o.warehouse.replace(/\/+$/, ""),
+      "metastore.warehouse.dir": o.warehouse.replace(/\/+$/, ""),
       "hive.metastore.event.db.notification.api.auth": "false",
       ...o.config,
     };
@@ -114,6 +125,15 @@ export class MetastoreHandler {
     const message = JSON.stringify({ server: "", servicePrincipal: "", db, table, timestamp: time, ...body });
     await tx.appendEvent({ time, type, catalog, db, table, message, format: "json-0.2" });
     await tx.deleteEventsBefore(time - this.eventTtlSeconds);
+  }
+
+  private makeDirectory(location: string | null | undefined): Promise<void> {
+    return ensureDirectory(location, this.managedRoot);
+  }
+
+  /** Deletes data directories after the drop that orphaned them has committed. */
+  private async deleteData(locations: readonly string[]): Promise<void> {
+    for (const location of locations) await removeTree(location, this.managedRoot);
   }
 
   // ------------------------------------------------------------ fb303
@@ -185,6 +205,7 @@ export class MetastoreHandler {
       db.locationUri = database.locationUri || defaultDatabaseLocation(this.warehouse, name);
       if (!db.createTime) db.createTime = nowSeconds(this.now());
       await tx.insertDatabase(databaseRow(catalog, db));
+      await this.makeDirectory(db.locationUri);
       await this.emit(tx, "CREATE_DATABASE", catalog, name, null, {});
     });
   }
@@ -204,13 +225,17 @@ export class MetastoreHandler {
     return this.getDb(request?.name ?? "", request?.catalogName);
   }
 
-  private dropDb(raw: string, catalogOverride: string | null | undefined, ignoreUnknown: boolean, cascade: boolean): Promise<void> {
-    return this.run(D.dropDb, async (tx) => {
+  private async dropDb(raw: string, catalogOverride: string | null | undefined, ignoreUnknown: boolean, cascade: boolean, deleteData: boolean): Promise<void> {
+    const orphaned: string[] = [];
+    let dbLocation: string | undefined;
+    await this.run(D.dropDb, async (tx) => {
       const { catalog, db } = requireDbName(raw, catalogOverride);
-      if ((await tx.getDatabase(catalog, db)) === undefined) {
+      const row = await tx.getDatabase(catalog, db);
+      if (row === undefined) {
         if (ignoreUnknown) return;
         throw notFound("database", `Database ${db} does not exist`);
       }
+      dbLocation = decodeDatabase(row).locationUri;
       if (catalog === "hive" && db === DEFAULT_DATABASE) throw new T.MetaException({ message: "Can not drop default database in catalog hive" });
       const tables = await tx.listTables(catalog, db);
       const functions = await tx.listFunctions(catalog, db);
@@ -218,21 +243,27 @@ export class MetastoreHandler {
         throw new StreamhouseError(ErrorKind.Unsupported, `Database ${db} is not empty. One or more tables or functions exist.`);
       }
       for (const t of tables) {
-        await tx.deleteTable({ catalog, db, table: t.name });
+        const key = { catalog, db, table: t.name };
+        if (deleteData) orphaned.push(...(await this.dataOf(tx, key, decodeTable(t))));
+        await tx.deleteTable(key);
         await this.emit(tx, "DROP_TABLE", catalog, db, t.name, {});
       }
       for (const f of functions) await tx.deleteFunction(catalog, db, f.name);
       await tx.deleteDatabase(catalog, db);
       await this.emit(tx, "DROP_DATABASE", catalog, db, null, {});
     });
+    if (!deleteData) return;
+    await this.deleteData(orphaned);
+    // A database directory may hold what is not ours (external tables' data): only an empty one goes.
+    await removeIfEmpty(dbLocation, this.managedRoot);
   }
 
-  drop_database(name: string, _deleteData: boolean, cascade: boolean): Promise<void> {
-    return this.dropDb(name, undefined, false, cascade);
+  drop_database(name: string, deleteData: boolean, cascade: boolean): Promise<void> {
+    return this.dropDb(name, undefined, false, cascade, deleteData);
   }
 
   drop_database_req(req: H.DropDatabaseRequest): Promise<void> {
-    return this.dropDb(req?.name ?? "", req?.catalogName, req?.ignoreUnknownDb ?? false, req?.cascade ?? false);
+    return this.dropDb(req?.name ?? "", req?.catalogName, req?.ignoreUnknownDb ?? false, req?.cascade ?? false, req?.deleteData ?? false);
   }
 
   get_databases(pattern: string): Promise<string[]> {
@@ -327,6 +358,7 @@ export class MetastoreHandler {
       if (!t.createTime) t.createTime = now;
       if (t.parameters[DDL_TIME] === undefined) t.parameters[DDL_TIME] = String(now);
       await tx.insertTable(tableRow({ catalog, db, table: name }, t));
+      if (t.tableType !== VIRTUAL_VIEW) await this.makeDirectory(t.sd.location);
       await this.emit(tx, "CREATE_TABLE", catalog, db, name, { tableType: t.tableType });
     });
   }
@@ -341,20 +373,38 @@ export class MetastoreHandler {
     return this.createTable(request?.table, request?.envContext);
   }
 
-  private dropTable(dbname: string, name: string): Promise<void> {
-    return this.run(D.read, async (tx) => {
-      const key = this.tableKey(dbname, name);
-      const t = await loadTable(tx, key);
-      await tx.deleteTable(key);
-      await this.emit(tx, "DROP_TABLE", key.catalog, key.db, key.table, { tableType: t.tableType });
-    });
+  /**
+   * The directories that dropping `table` with deleteData removes: a managed table's
+   * (or a purgeable external table's) own location and its partitions' locations.
+   */
+  private async dataOf(tx: StoreTx, key: TableKey, table: H.Table): Promise<string[]> {
+    if (!ownsData(table)) return [];
+    const out = table.sd?.location ? [table.sd.location] : [];
+    const base = out[0]?.replace(/\/+$/, "");
+    for (const row of await tx.getPartitions(key)) {
+      const location = decodePartition(row).sd?.location;
+      if (location && (base === undefined || !location.startsWith(`${base}/`))) out.push(location);
+    }
+    return out;
   }
 
-  drop_table(dbname: string, name: string, _deleteData: boolean): Promise<void> {
-    return this.dropTable(dbname, name);
+  private async dropTable(dbname: string, name: string, deleteData: boolean): Promise<void> {
+    const orphaned = await this.run(D.read, async (tx) => {
+      const key = this.tableKey(dbname, name);
+      const t = await loadTable(tx, key);
+      const data = deleteData ? await this.dataOf(tx, key, t) : [];
+      await tx.deleteTable(key);
+      await this.emit(tx, "DROP_TABLE", key.catalog, key.db, key.table, { tableType: t.tableType });
+      return data;
+    });
+    await this.deleteData(orphaned);
   }
-  drop_table_with_environment_context(dbname: string, name: string, _deleteData: boolean, _env: Env): Promise<void> {
-    return this.dropTable(dbname, name);
+
+  drop_table(dbname: string, name: string, deleteData: boolean): Promise<void> {
+    return this.dropTable(dbname, name, deleteData);
+  }
+  drop_table_with_environment_context(dbname: string, name: string, deleteData: boolean, _env: Env): Promise<void> {
+    return this.dropTable(dbname, name, deleteData);
   }
 
   private listTableNames(dbRaw: string, pattern: string | null, tableType: string | null): Promise<string[]> {
@@ -564,6 +614,7 @@ export class MetastoreHandler {
         const { name, partition } = this.newPartition(entry.key, entry.table, given);
         if (ifNotExists && (await tx.getPartitions(entry.key, [name])).length > 0) continue;
         await tx.insertPartition(partitionRow(entry.key, name, partition));
+        await this.makeDirectory(partition.sd?.location);
         await this.emit(tx, "ADD_PARTITION", key.catalog, key.db, key.table, { partitions: [name] });
         added.push(partition);
       }
@@ -740,8 +791,17 @@ export class MetastoreHandler {
     return new T.GetPartitionsByNamesResult({ partitions: await this.byNames(req?.db_name ?? "", req?.tbl_name ?? "", req?.names) });
   }
 
-  private dropPartitionsNamed(db: string, tbl: string, names: (table: H.Table) => string[], ifExists: boolean, catalog?: string | null): Promise<H.Partition[]> {
-    return this.withTable(D.read, db, tbl, catalog, async (tx, key, table) => {
+  private async dropPartitionsNamed(
+    db: string,
+    tbl: string,
+    names: (table: H.Table) => string[],
+    ifExists: boolean,
+    deleteData: boolean,
+    catalog?: string | null,
+  ): Promise<H.Partition[]> {
+    let owned = false;
+    const dropped = await this.withTable(D.read, db, tbl, catalog, async (tx, key, table) => {
+      owned = ownsData(table);
       const dropped: H.Partition[] = [];
       for (const name of names(table)) {
         const row = (await tx.getPartitions(key, [name]))[0];
@@ -755,22 +815,25 @@ export class MetastoreHandler {
       }
       return dropped;
     });
+    if (deleteData && owned) await this.deleteData(dropped.flatMap((p) => (p.sd?.location ? [p.sd.location] : [])));
+    return dropped;
   }
 
-  async drop_partition(db_name: string, tbl_name: string, part_vals: string[], _deleteData: boolean): Promise<boolean> {
-    await this.dropPartitionsNamed(db_name, tbl_name, (t) => [makePartitionName(partitionKeyNames(t), part_vals ?? [])], false);
+  async drop_partition(db_name: string, tbl_name: string, part_vals: string[], deleteData: boolean): Promise<boolean> {
+    await this.dropPartitionsNamed(db_name, tbl_name, (t) => [makePartitionName(partitionKeyNames(t), part_vals ?? [])], false, deleteData);
     return true;
   }
-  async drop_partition_with_environment_context(db_name: string, tbl_name: string, part_vals: string[], _deleteData: boolean, _env: Env): Promise<boolean> {
-    await this.dropPartitionsNamed(db_name, tbl_name, (t) => [makePartitionName(partitionKeyNames(t), part_vals ?? [])], false);
+  async drop_partition_with_environment_context(db_name: string, tbl_name: string, part_vals: string[], deleteData: boolean, _env: Env): Promise<boolean> {
+    await this.dropPartitionsNamed(db_name, tbl_name, (t) => [makePartitionName(partitionKeyNames(t), part_vals ?? [])], false, deleteData);
     return true;
   }
-  async drop_partition_by_name(db_name: string, tbl_name: string, part_name: string, _deleteData: boolean): Promise<boolean> {
+  async drop_partition_by_name(db_name: string, tbl_name: string, part_name: string, deleteData: boolean): Promise<boolean> {
     await this.dropPartitionsNamed(
       db_name,
       tbl_name,
       (t) => [makePartitionName(partitionKeyNames(t), partitionValuesFromName(partitionKeyNames(t), part_name ?? ""))],
       false,
+      deleteData,
     );
     return true;
   }
@@ -784,6 +847,7 @@ export class MetastoreHandler {
       req?.tblName ?? "",
       (t) => names.map((n) => makePartitionName(partitionKeyNames(t), partitionValuesFromName(partitionKeyNames(t), n))),
       req?.ifExists !== false,
+      req?.deleteData !== false,
       req?.catName,
     );
     const result = new T.DropPartitionsResult();
@@ -1103,6 +1167,14 @@ export class MetastoreHandler {
       return new T.NotificationEventsCountResponse({ eventsCount: (limit !== undefined && limit > 0n ? Math.min(n, Number(limit)) : n) as never });
     });
   }
+}
+
+/** Whether dropping `table` with deleteData deletes its files (Hive: managed, or external with purge). */
+function ownsData(table: H.Table): boolean {
+  const params = table.parameters ?? {};
+  const external = table.tableType === "EXTERNAL_TABLE" || params.EXTERNAL?.toUpperCase() === "TRUE";
+  if (table.tableType === VIRTUAL_VIEW) return false;
+  return !external || params["external.table.purge"]?.toLowerCase() === "true";
 }
 
 export function localHostName(): string {

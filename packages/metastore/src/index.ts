@@ -7,6 +7,8 @@ export { compilePartitionFilter, parsePartitionFilter } from "./partition-filter
 export { DEFAULT_PARTITION_NAME, escapePathName, makePartitionName, parsePartitionName, unescapePathName } from "./partition-names.js";
 export type { MetastoreHandle, MetastoreOptions } from "./server.js";
 export { openStore, startMetastore } from "./server.js";
+export type { PostgresStoreOptions } from "./store/postgres-store.js";
+export { PostgresStore } from "./store/postgres-store.js";
 export type { SqliteStoreOptions } from "./store/sqlite-store.js";
 export { SqliteStore } from "./store/sqlite-store.js";
 export type {

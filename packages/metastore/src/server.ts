@@ -19,6 +19,7 @@ import { ErrorKind, StreamhouseError } from "@streamhouse/format";
 import thrift from "thrift";
 import { hmsService } from "./generated.js";
 import { MetastoreHandler } from "./handler.js";
+import { PostgresStore } from "./store/postgres-store.js";
 import { SqliteStore } from "./store/sqlite-store.js";
 import type { MetastoreStore } from "./store/store.js";
 import { bindHandler, patchThriftRuntime } from "./thrift-runtime.js";
@@ -55,9 +56,18 @@ const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_CONNECTIONS = 512;
 const DEFAULT_PARTIAL_MESSAGE_TIMEOUT_MS = 60_000;
 
+/**
+ * `sqlite:FILE` (or `sqlite::memory:`), or a PostgreSQL URL
+ * `postgres://user:password@host:port/database` (`postgresql://` too), which
+ * connects and migrates on the store's first transaction.
+ */
 export function openStore(spec: string): MetastoreStore {
   if (spec.startsWith("sqlite:")) return SqliteStore.open(spec.slice("sqlite:".length));
-  throw new StreamhouseError(ErrorKind.Unsupported, `unsupported metastore store '${spec.split(":")[0]}': use sqlite:FILE`, { context: { store: spec } });
+  if (/^postgres(ql)?:\/\//.test(spec)) return PostgresStore.open(spec);
+  const scheme = spec.split(":")[0];
+  throw new StreamhouseError(ErrorKind.Unsupported, `unsupported metastore store '${scheme}': use sqlite:FILE or postgres://user:password@host:port/database`, {
+    context: { store: scheme },
+  });
 }
 
 interface ReceivingTransport {
@@ -164,7 +174,11 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
         else t.commitPosition();
       }
       if (!busy && pending.length === 0) {
-        buffered = 0;
+        // Unframed: the underrun branch above already counted the unread
+        // bytes, and this may be a stale pump scheduled by a reply written
+        // synchronously before that underrun; zeroing here would disarm the
+        // partial-message timer of a message still incomplete.
+        if (o.framed) buffered = 0;
         armPartialTimer();
       }
     }

@@ -1,6 +1,7 @@
 /**
  * The metastore's storage: one transactional interface, implemented by an
- * embedded SQLite store and (later) PostgreSQL. Catalog objects are opaque
+ * embedded SQLite store and by PostgreSQL (the statements they share are in
+ * sql-store-tx.ts). Catalog objects are opaque
  * bytes (Thrift structs, see codec.ts) next to the keys the server looks them
  * up by; the store interprets nothing but keys, which keeps every backend
  * small and makes them interchangeable under one test suite.
@@ -8,7 +9,17 @@
  * Every change happens inside `transaction`, which runs its function
  * serializably: a read followed by a write in one transaction (the compare-and-
  * set of alter_table, lock acquisition, notification ids) cannot interleave
- * with another transaction's.
+ * with another transaction's, in this process or in another sharing the
+ * database.
+ *
+ * Two rules for `fn`, because PostgreSQL enforces serializability by aborting
+ * one of two conflicting transactions:
+ * - it may run more than once (the store retries a transaction that failed to
+ *   serialize), so it must have no effects outside `tx` beyond its result;
+ * - when a StoreTx method throws, the transaction can do nothing more: let
+ *   the error propagate. (Insert methods detect an existing key without an
+ *   error in the database, so their AlreadyExists is the exception: the
+ *   transaction stays usable.)
  */
 
 export interface DatabaseRow {
@@ -141,7 +152,10 @@ export interface StoreTx {
 }
 
 export interface MetastoreStore {
-  /** Runs `fn` as one serializable transaction; a throw rolls it back. */
+  /**
+   * Runs `fn` as one serializable transaction; a throw rolls it back. `fn` may
+   * be run again after a serialization failure (see above).
+   */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

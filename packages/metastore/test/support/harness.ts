@@ -1,5 +1,6 @@
-// Starts a metastore on an ephemeral port with an in-memory SQLite store and
-// connects generated Thrift clients to it over real sockets.
+// Starts a metastore on an ephemeral port and connects generated Thrift
+// clients to it over real sockets. The store is an in-memory SQLite one unless
+// `store` names another (see stores.ts for the backends the suite runs on).
 import { hmsService, hmsTypes, type MetastoreHandle, startMetastore } from "@streamhouse/metastore";
 import thrift from "thrift";
 
@@ -12,8 +13,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { framed?: boolean; maxMessageBytes?: number; partialMessageTimeoutMs?: number } = {}): Promise<Harness> {
-  const server = await startMetastore({ port: 0, warehouse: "/tmp/streamhouse-test-warehouse", store: "sqlite::memory:", ...options });
+export interface HarnessOptions {
+  readonly framed?: boolean;
+  readonly maxMessageBytes?: number;
+  readonly partialMessageTimeoutMs?: number;
+  /** An `openStore` spec; default `sqlite::memory:`. */
+  readonly store?: string;
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const server = await startMetastore({ port: 0, warehouse: "/tmp/streamhouse-test-warehouse", ...options, store: options.store ?? "sqlite::memory:" });
   const connections: thrift.Connection[] = [];
   return {
     server,

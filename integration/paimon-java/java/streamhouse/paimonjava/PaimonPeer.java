@@ -24,11 +24,12 @@ import org.apache.paimon.shade.jackson2.com.fasterxml.jackson.databind.node.Obje
  * <pre>
  * run  SCRIPT.json|-                 apply a JSON script of table operations (ScriptRunner),
  *                                    print one summary line per op
- * dump TABLE_DIR [--snapshot N] [--tag T] [--changes-from N [--changes-to M]] [--option k=v]...
+ * dump TABLE_DIR [--snapshot N] [--tag T] [--latest-schema true] [--changes-from N [--changes-to M]] [--option k=v]...
  *                                    print the table's rows as NDJSON (TableDumper)
  * serve                              one JSON request per stdin line, one JSON reply per
  *                                    stdout line: {"cmd":"run","script":{...}} or
- *                                    {"cmd":"dump","table":...,"snapshot":N,...};
+ *                                    {"cmd":"dump","table":...,"snapshot":N,...} or
+ *                                    {"cmd":"count","table":...} (TableCounter: a timed read);
  *                                    reply {"ok":true,...} or {"ok":false,"error":...}
  * </pre>
  *
@@ -99,6 +100,8 @@ public final class PaimonPeer {
                 } else if (cmd.equals("dump")) {
                     ArrayNode rows = reply.putArray("rows");
                     for (ObjectNode row : TableDumper.dump(request)) rows.add(row);
+                } else if (cmd.equals("count")) {
+                    reply.set("count", TableCounter.count(request));
                 } else {
                     throw new IllegalArgumentException("unknown cmd '" + cmd + "'");
                 }
@@ -140,6 +143,9 @@ public final class PaimonPeer {
                 case "--changes-to":
                     r.put("changesTo", Long.parseLong(value));
                     break;
+                case "--latest-schema":
+                    r.put("latestSchema", Boolean.parseBoolean(value));
+                    break;
                 case "--option": {
                     int eq = value.indexOf('=');
                     if (eq <= 0) usage("--option takes key=value");
@@ -155,7 +161,7 @@ public final class PaimonPeer {
 
     private static void usage(String problem) {
         System.err.println("paimon-java: " + problem);
-        System.err.println("usage: run SCRIPT.json|- | dump TABLE_DIR [--snapshot N] [--tag T] [--changes-from N [--changes-to M]] [--option k=v]... | serve");
+        System.err.println("usage: run SCRIPT.json|- | dump TABLE_DIR [--snapshot N] [--tag T] [--latest-schema true] [--changes-from N [--changes-to M]] [--option k=v]... | serve");
         System.exit(2);
     }
 }

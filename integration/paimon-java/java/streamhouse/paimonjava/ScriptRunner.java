@@ -103,6 +103,8 @@ final class ScriptRunner implements AutoCloseable {
                 return write(required(op, "rows"), null, op);
             case "delete":
                 return write(required(op, "rows"), RowKind.DELETE, op);
+            case "generate":
+                return RowGenerator.generate(table(), op, commitUser, commitIdentifier(op), ioManager, this::newCommit);
             case "compact":
                 return compact(op.path("full").asBoolean(true), op);
             case "alter":
@@ -208,7 +210,7 @@ final class ScriptRunner implements AutoCloseable {
     }
 
     /** Without this a stream commit of compaction alone also writes an empty APPEND snapshot. */
-    private StreamTableCommit newCommit(StreamWriteBuilder builder) {
+    StreamTableCommit newCommit(StreamWriteBuilder builder) {
         return ((InnerTableCommit) builder.newCommit()).ignoreEmptyCommit(ignoreEmptyCommit);
     }
 
@@ -328,7 +330,7 @@ final class ScriptRunner implements AutoCloseable {
      * HashBucketAssigner does it as Flink's assigner operator does, from the hash of the
      * trimmed primary key and the table's hash index, with a single assigner.
      */
-    private static final class BucketChooser {
+    static final class BucketChooser {
         private final HashBucketAssigner assigner;
         private final RowPartitionKeyExtractor keys;
 

@@ -31,7 +31,8 @@ import org.apache.paimon.types.RowType;
  *
  * <p>Snapshot mode: the merged rows at the latest snapshot, or at a snapshot / tag
  * (time travel through the `scan.snapshot-id` / `scan.tag-name` options), sorted by the
- * primary key, then by all columns.
+ * primary key, then by all columns. Time travel reads in the snapshot's own schema unless
+ * `latestSchema` is set, which reads the snapshot's rows in the table's latest schema.
  *
  * <p>Change mode (changesFrom..changesTo, inclusive): what a Paimon streaming reader
  * sees, snapshot by snapshot — a StreamTableScan with `scan.mode = from-snapshot` plans
@@ -57,7 +58,11 @@ final class TableDumper {
         }
         if (request.hasNonNull("snapshot")) dynamic.put("scan.snapshot-id", request.get("snapshot").asText());
         if (request.hasNonNull("tag")) dynamic.put("scan.tag-name", request.get("tag").asText());
-        FileStoreTable t = dynamic.isEmpty() ? table : table.copy(dynamic);
+        // copy() time-travels: the table takes the schema of the snapshot it reads.
+        // copyWithoutTimeTravel() keeps the latest schema and reads the snapshot's files
+        // through it (field-id evolution), as a reader that only knows today's schema does.
+        boolean latestSchema = request.path("latestSchema").asBoolean(false);
+        FileStoreTable t = dynamic.isEmpty() ? table : latestSchema ? table.copyWithoutTimeTravel(dynamic) : table.copy(dynamic);
         List<ObjectNode> rows = new ArrayList<>();
         if (!t.latestSnapshot().isPresent()) return rows;
         ReadBuilder rb = t.newReadBuilder();
