@@ -7,12 +7,31 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { isStreamhouseError } from "@streamhouse/format";
 import { type Command, type Output, UsageError } from "./cli-context.js";
+import { createCommand } from "./commands/create.js";
+import { describeCommand } from "./commands/describe.js";
+import { snapshotsCommand } from "./commands/snapshots.js";
+import { alterCommand } from "./commands/alter.js";
+import { tagCommand } from "./commands/tag.js";
+import { expireCommand } from "./commands/expire.js";
+import { rollbackCommand } from "./commands/rollback.js";
 import { inspectCommand } from "./commands/inspect.js";
 import { metastoreCommand } from "./commands/metastore.js";
 import { scanCommand } from "./commands/scan.js";
 import { tailCommand } from "./commands/tail.js";
 
-export const COMMANDS: readonly Command[] = [inspectCommand, scanCommand, tailCommand, metastoreCommand];
+export const COMMANDS: readonly Command[] = [
+  createCommand,
+  describeCommand,
+  inspectCommand,
+  snapshotsCommand,
+  scanCommand,
+  tailCommand,
+  alterCommand,
+  tagCommand,
+  expireCommand,
+  rollbackCommand,
+  metastoreCommand,
+];
 
 const VERSION = "0.1.0";
 

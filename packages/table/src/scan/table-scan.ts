@@ -17,7 +17,15 @@ export interface ScanPlan {
 export async function planSnapshot(table: FileStoreTable, snapshotId?: number): Promise<ScanPlan | null> {
   const id = snapshotId ?? (await table.snapshots.latestSnapshotId());
   if (id === null) return null;
-  const snapshot = await table.snapshots.snapshot(id);
+  return planSnapshotOf(table, await table.snapshots.snapshot(id));
+}
+
+/**
+ * Plans a snapshot given as an object — e.g. the copy a tag file holds, which stays
+ * readable after expiration removed `snapshot-N` (expiration keeps tagged files).
+ */
+export async function planSnapshotOf(table: FileStoreTable, snapshot: Snapshot): Promise<ScanPlan> {
+  const id = snapshot.id;
   const entries = await table.manifests.entriesOf([snapshot.baseManifestList, snapshot.deltaManifestList]);
   const files = mergeFileEntries(entries, { snapshotId: id }).sort(compareEntries);
   let indexFiles: IndexManifestEntry[] = [];

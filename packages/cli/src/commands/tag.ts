@@ -1,0 +1,81 @@
+/**
+ * `streamhouse tag <table-dir> create NAME [--snapshot N] [--retain DURATION]
+ *  | delete NAME | list [--json] | expire`: manages tags, the named snapshots kept
+ * against expiration.
+ */
+import { createTag, deleteTag, expireTags, listTags } from "@streamhouse/table";
+import { integerFlag, parseCommandArgs, stringFlag } from "../args.js";
+import { type Command, UsageError } from "../cli-context.js";
+import { renderTable } from "../output/render-table.js";
+import { durationFlag } from "./expire.js";
+import { openTableArg } from "./table-location.js";
+
+export const tagCommand: Command = {
+  name: "tag",
+  summary: "create, delete, list or expire tags",
+  usage: "streamhouse tag <table-dir> create NAME [--snapshot N] [--retain DURATION] | delete NAME | list [--json] | expire",
+  async run(ctx) {
+    const parsed = parseCommandArgs(ctx.args, {
+      snapshot: { type: "string" },
+      retain: { type: "string" },
+      json: { type: "boolean" },
+    });
+    const [location, action, name, ...rest] = parsed.positionals;
+    if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+    const needName = (): string => {
+      if (name === undefined || name === "") throw new UsageError(`tag ${action} needs a tag name`);
+      return name;
+    };
+    const noName = (): void => {
+      if (name !== undefined) throw new UsageError(`unexpected argument "${name}"`);
+    };
+    switch (action) {
+      case "create": {
+        const snapshotId = integerFlag(parsed, "snapshot");
+        const timeRetainedMs = durationFlag(stringFlag(parsed, "retain"), "retain");
+        const tagName = needName();
+        const table = await openTableArg(location);
+        const tag = await createTag(table, tagName, { ...(snapshotId === undefined ? {} : { snapshotId }), ...(timeRetainedMs === undefined ? {} : { timeRetainedMs }) });
+        ctx.out.write(`created tag ${tagName} at snapshot ${tag.snapshot.id}${timeRetainedMs === undefined ? "" : `, retained for ${stringFlag(parsed, "retain")}`}\n`);
+        return;
+      }
+      case "delete": {
+        const tagName = needName();
+        const r = await deleteTag(await openTableArg(location), tagName);
+        ctx.out.write(`deleted tag ${tagName} (snapshot ${r.snapshotId}); deleted ${r.deletedFiles.length} files only it kept\n`);
+        return;
+      }
+      case "list": {
+        noName();
+        const tags = await listTags(await openTableArg(location));
+        const rows = tags.map((t) => ({
+          name: t.name,
+          snapshot: t.tag.snapshot.id,
+          commitTime: new Date(t.tag.snapshot.timeMillis).toISOString(),
+          records: t.tag.snapshot.totalRecordCount,
+          retainedSeconds: t.tag.timeRetainedSeconds,
+        }));
+        if (parsed.values["json"] === true) ctx.out.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else if (rows.length === 0) ctx.out.write("no tags\n");
+        else {
+          const text = renderTable(
+            ["tag", "snapshot", "commit time", "records", "retained"],
+            rows.map((r) => [r.name, String(r.snapshot), r.commitTime, String(r.records), r.retainedSeconds === null ? "forever" : `${r.retainedSeconds} s`]),
+          );
+          ctx.out.write(`${text}\n`);
+        }
+        return;
+      }
+      case "expire": {
+        noName();
+        const expired = await expireTags(await openTableArg(location));
+        ctx.out.write(expired.length === 0 ? "no tag has expired\n" : `expired tags: ${expired.join(", ")}\n`);
+        return;
+      }
+      case undefined:
+        throw new UsageError("missing the action: create, delete, list or expire");
+      default:
+        throw new UsageError(`unknown action "${action}": use create, delete, list or expire`);
+    }
+  },
+};
