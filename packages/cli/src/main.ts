@@ -12,6 +12,7 @@ import { describeCommand } from "./commands/describe.js";
 import { snapshotsCommand } from "./commands/snapshots.js";
 import { alterCommand } from "./commands/alter.js";
 import { tagCommand } from "./commands/tag.js";
+import { writeCommand } from "./commands/write.js";
 import { expireCommand } from "./commands/expire.js";
 import { rollbackCommand } from "./commands/rollback.js";
 import { inspectCommand } from "./commands/inspect.js";
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   describeCommand,
   inspectCommand,
   snapshotsCommand,
+  writeCommand,
   scanCommand,
   tailCommand,
   alterCommand,
