@@ -11,6 +11,7 @@ import { createCommand } from "./commands/create.js";
 import { describeCommand } from "./commands/describe.js";
 import { snapshotsCommand } from "./commands/snapshots.js";
 import { alterCommand } from "./commands/alter.js";
+import { compactCommand } from "./commands/compact.js";
 import { tagCommand } from "./commands/tag.js";
 import { writeCommand } from "./commands/write.js";
 import { expireCommand } from "./commands/expire.js";
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   scanCommand,
   tailCommand,
   alterCommand,
+  compactCommand,
   tagCommand,
   expireCommand,
   rollbackCommand,

@@ -1,13 +1,13 @@
 /**
  * The writer of one partition-bucket of an append table (Paimon's `AppendOnlyWriter`,
- * release 2.0.0, without compaction for now): rows keep their arrival order, get the
- * bucket's next sequence numbers, and go to files rolled at `target-file-size`; what is
- * left is written at prepareCommit.
+ * release 2.0.0): rows keep their arrival order, get the bucket's next sequence numbers,
+ * and go to files rolled at `target-file-size`; what is left is written at prepareCommit.
+ * Written files go to the compactor (see compactor.ts), which may merge small ones.
  */
-import type { Row } from "@streamhouse/format";
+import type { DataFileMeta, Row } from "@streamhouse/format";
 import { AppendFileEncoder, type SequencedRow } from "./append-file-writer.js";
 import type { CommitMessage } from "./commit-message.js";
-import { type Compactor, NO_COMPACTION } from "./compactor.js";
+import { type Compactor, type CompactorCommitOptions, NO_COMPACTION } from "./compactor.js";
 import { DataFilePathFactory } from "./data-file-path-factory.js";
 import { estimateRowBytes, RollingFileWriter } from "./rolling-file-writer.js";
 import type { BucketLocation, WriterContext } from "./writer-context.js";
@@ -15,6 +15,8 @@ import type { BucketLocation, WriterContext } from "./writer-context.js";
 export class AppendOnlyWriter {
   private nextSequence: bigint;
   private readonly files: RollingFileWriter<SequencedRow>;
+  /** Files written since the last prepareCommit. */
+  private newFiles: DataFileMeta[] = [];
 
   constructor(
     readonly ctx: WriterContext,
@@ -38,13 +40,18 @@ export class AppendOnlyWriter {
   }
 
   async flush(): Promise<void> {
-    await this.files.roll();
+    const written = await this.files.close();
+    if (written.length === 0) return;
+    this.newFiles.push(...written);
+    this.compactor.addFiles(written);
+    await this.compactor.afterFlush();
   }
 
-  async prepareCommit(): Promise<CommitMessage> {
-    const newFiles = await this.files.close();
-    this.compactor.addFiles(newFiles);
-    const compactIncrement = await this.compactor.prepareCommit();
+  async prepareCommit(options: CompactorCommitOptions = {}): Promise<CommitMessage> {
+    await this.flush();
+    const newFiles = this.newFiles;
+    this.newFiles = [];
+    const compactIncrement = await this.compactor.prepareCommit(options);
     const { partition, bucket, totalBuckets } = this.location;
     return {
       partition,

@@ -1,21 +1,24 @@
 /**
  * The writer of one partition-bucket of a primary-key table (Paimon's `MergeTreeWriter`,
- * release 2.0.0, without compaction for now — see compactor.ts).
+ * release 2.0.0; compaction is the Compactor's business — see compactor.ts).
  *
  * Every record gets the next sequence number of the bucket (continuing after the largest
  * `maxSequenceNumber` of the bucket's live files), goes into the sort buffer, and on flush
  * the versions of each key are merged with the table's merge engine — Java writes at most
  * one record per key per level-0 file, tombstones (-D/-U results) included, because older
  * levels may still hold the key. Flushes happen at prepareCommit, or when the buffer is
- * full and not spillable; each flush writes level-0 files rolled at `target-file-size`.
+ * full and not spillable; each flush writes level-0 files rolled at `target-file-size`,
+ * hands them to the compactor (which may hold the writer back), and with
+ * `changelog-producer = input` also writes every buffered input record, unmerged, as
+ * changelog files (`changelog-<uuid>-<n>.parquet`, level 0).
  */
-import { type Row, type RowKind, TableSchemas } from "@streamhouse/format";
+import { type DataFileMeta, type Row, type RowKind, TableSchemas } from "@streamhouse/format";
 import type { KeyValue } from "../kv/key-value.js";
 import { createTableMerge, type TableMerge } from "../merge/merge-function-factory.js";
 import { mergeByKey } from "../merge/sort-merge.js";
 import { createKeyValueComparator } from "../merge/version-order.js";
 import type { CommitMessage } from "./commit-message.js";
-import { type Compactor, NO_COMPACTION } from "./compactor.js";
+import { type Compactor, type CompactorCommitOptions, NO_COMPACTION } from "./compactor.js";
 import { DataFilePathFactory } from "./data-file-path-factory.js";
 import { KeyValueFileEncoder } from "./key-value-file-writer.js";
 import { estimateRowBytes, RollingFileWriter } from "./rolling-file-writer.js";
@@ -28,6 +31,10 @@ export class MergeTreeWriter {
   private readonly merge: TableMerge;
   readonly buffer: SortBuffer;
   private readonly files: RollingFileWriter<KeyValue>;
+  private readonly changelog: RollingFileWriter<KeyValue> | null;
+  /** Files flushed since the last prepareCommit. */
+  private newFiles: DataFileMeta[] = [];
+  private changelogFiles: DataFileMeta[] = [];
 
   constructor(
     readonly ctx: WriterContext,
@@ -51,6 +58,12 @@ export class MergeTreeWriter {
     );
     const paths = new DataFilePathFactory(ctx.tablePath, location.partitionPath, location.bucket, options.dataFilePrefix());
     this.files = new RollingFileWriter(ctx.io, paths, new KeyValueFileEncoder(schema, options, ctx.parquet, 0, ctx.clock), options.targetFileSize(true));
+    if (options.changelogProducer() === "input") {
+      const changelogPaths = new DataFilePathFactory(ctx.tablePath, location.partitionPath, location.bucket, options.changelogFilePrefix());
+      this.changelog = new RollingFileWriter(ctx.io, changelogPaths, new KeyValueFileEncoder(schema, options, ctx.parquet, 0, ctx.clock), options.targetFileSize(true));
+    } else {
+      this.changelog = null;
+    }
   }
 
   /** Buffers a record; true when the buffer is full and `flush()` must be awaited. */
@@ -69,27 +82,42 @@ export class MergeTreeWriter {
   /** Merges the buffer by key and writes it as level-0 files. */
   async flush(): Promise<void> {
     if (this.buffer.isEmpty()) return;
+    let written: DataFileMeta[];
     try {
-      const merged = mergeByKey(this.buffer.sorted(), this.merge.keyComparator, this.merge.mergeFunction);
+      const sorted = this.buffer.sorted();
+      const changelog = this.changelog;
+      if (changelog !== null) {
+        for (const kv of sorted) {
+          if (changelog.add(kv, 48 + estimateRowBytes(kv.value))) await changelog.roll();
+        }
+        this.changelogFiles.push(...(await changelog.close()));
+      }
+      const merged = mergeByKey(sorted, this.merge.keyComparator, this.merge.mergeFunction);
       for (const kv of merged) {
         if (this.files.add(kv, 48 + estimateRowBytes(kv.value))) await this.files.roll();
       }
+      written = await this.files.close();
     } finally {
       this.buffer.clear();
     }
+    this.newFiles.push(...written);
+    this.compactor.addFiles(written);
+    await this.compactor.afterFlush();
   }
 
-  async prepareCommit(): Promise<CommitMessage> {
+  async prepareCommit(options: CompactorCommitOptions = {}): Promise<CommitMessage> {
     await this.flush();
-    const newFiles = await this.files.close();
-    this.compactor.addFiles(newFiles);
-    const compactIncrement = await this.compactor.prepareCommit();
+    const newFiles = this.newFiles;
+    const changelogFiles = this.changelogFiles;
+    this.newFiles = [];
+    this.changelogFiles = [];
+    const compactIncrement = await this.compactor.prepareCommit(options);
     const { partition, bucket, totalBuckets } = this.location;
     return {
       partition,
       bucket,
       totalBuckets,
-      dataIncrement: { newFiles, deletedFiles: [], changelogFiles: [], newIndexFiles: [], deletedIndexFiles: [] },
+      dataIncrement: { newFiles, deletedFiles: [], changelogFiles, newIndexFiles: [], deletedIndexFiles: [] },
       compactIncrement,
     };
   }

@@ -35,7 +35,11 @@ import {
   StreamhouseError,
   TableSchemas,
 } from "@streamhouse/format";
+import { createCompactor, type RestoredBucket, restoreDeletionVectors, restoredBuckets } from "../compact/bucket-restore.js";
+import { CompactionExecutor } from "../compact/compaction-executor.js";
+import type { DeletionVectorsMaintainer } from "../compact/deletion-vectors-maintainer.js";
 import type { FileStoreTable } from "../file-store-table.js";
+import { DataFileReader } from "../read/data-file-reader.js";
 import { planSnapshot } from "../scan/table-scan.js";
 import { AppendOnlyWriter } from "./append-only-writer.js";
 import { rowsOfRecordBatch } from "./arrow-input.js";
@@ -73,13 +77,20 @@ export class TableWrite {
   private readonly bucketFunction: BucketFunction;
   private readonly writers = new Map<string, BucketWriter>();
   private closed = false;
+  private readonly reader: DataFileReader;
+  private readonly executor = new CompactionExecutor();
+  /** prepareCommit calls so far (full-compaction changelog every `full-compaction.delta-commits`). */
+  private commits = 0;
 
   private constructor(
     readonly table: FileStoreTable,
-    /** Largest live sequence number per writer key at open. */
-    private readonly restoredSequences: ReadonlyMap<string, bigint>,
+    /** Live files and largest sequence number per writer key at open. */
+    private readonly restored: ReadonlyMap<string, RestoredBucket>,
+    /** Deletion vectors per writer key at open (deletion-vectors.enabled only). */
+    private readonly deletionVectors: ReadonlyMap<string, DeletionVectorsMaintainer>,
     options: TableWriteOptions,
   ) {
+    this.reader = DataFileReader.of(table);
     const { schema } = table;
     const tableOptions = table.options;
     this.ctx = {
@@ -123,14 +134,19 @@ export class TableWrite {
 
   /** Opens a writer for `table`, restoring sequence numbers from its latest snapshot. */
   static async open(table: FileStoreTable, options: TableWriteOptions = {}): Promise<TableWrite> {
-    const restored = new Map<string, bigint>();
+    const restored = new Map<string, RestoredBucket>();
+    const deletionVectors = new Map<string, DeletionVectorsMaintainer>();
     const plan = await planSnapshot(table);
-    for (const e of plan?.files ?? []) {
-      const key = e.partition.length === EMPTY_BINARY_ROW_BYTES.length ? `/${e.bucket}` : writerKey(e.partition, e.bucket);
-      const max = restored.get(key);
-      if (max === undefined || e.file.maxSequenceNumber > max) restored.set(key, e.file.maxSequenceNumber);
+    const ctx = { io: table.io, tablePath: table.path, schema: table.schema, options: table.options, parquet: ParquetWriteOptions.of(table.options), clock: Date.now };
+    for (const b of restoredBuckets(plan?.files ?? [], plan?.indexFiles ?? []).values()) {
+      const key = b.partition.length === EMPTY_BINARY_ROW_BYTES.length ? `/${b.bucket}` : writerKey(b.partition, b.bucket);
+      restored.set(key, b);
+      if (b.indexFiles.length > 0) {
+        const dv = await restoreDeletionVectors(ctx, b);
+        if (dv !== null) deletionVectors.set(key, dv);
+      }
     }
-    return new TableWrite(table, restored, options);
+    return new TableWrite(table, restored, deletionVectors, options);
   }
 
   /** Writes rows of one kind (default +I). */
@@ -187,13 +203,15 @@ export class TableWrite {
     const key = partitioned ? writerKey(partition, bucket) : `/${bucket}`;
     let writer = this.writers.get(key);
     if (writer === undefined) {
-      writer = this.createWriter(partition, partValues, bucket, this.restoredSequences.get(key) ?? -1n);
+      writer = this.createWriter(partition, partValues, bucket, key);
       this.writers.set(key, writer);
     }
     return writer;
   }
 
-  private createWriter(partition: Uint8Array, partValues: Row, bucket: number, maxSequence: bigint): BucketWriter {
+  private createWriter(partition: Uint8Array, partValues: Row, bucket: number, key: string): BucketWriter {
+    const restored = this.restored.get(key);
+    const maxSequence = restored?.maxSequenceNumber ?? -1n;
     const { schema, options } = this.ctx;
     const fields = TableSchemas.partitionFields(schema);
     const spec = fields.map((f, i) => [f.name, partitionValueToString(f.type, partValues[i] ?? null, options.partitionLegacyName())] as const);
@@ -203,18 +221,33 @@ export class TableWrite {
       bucket,
       totalBuckets: this.numBuckets,
     };
-    return this.primaryKey ? new MergeTreeWriter(this.ctx, location, maxSequence) : new AppendOnlyWriter(this.ctx, location, maxSequence);
+    const compactor = createCompactor({
+      ctx: this.ctx,
+      location,
+      reader: this.reader,
+      executor: this.executor,
+      restoredFiles: restored?.files ?? [],
+      deletionVectors: this.deletionVectors.get(key) ?? null,
+    });
+    return this.primaryKey ? new MergeTreeWriter(this.ctx, location, maxSequence, compactor) : new AppendOnlyWriter(this.ctx, location, maxSequence, compactor);
   }
 
   /**
    * Flushes every writer and returns what to commit for `checkpointId` (the commit
-   * identifier). Writers stay open: their sequence numbers continue after the commit.
+   * identifier), with what compaction finished. Writers stay open: their sequence numbers
+   * continue after the commit. With `changelog-producer = full-compaction` every
+   * `full-compaction.delta-commits`-th call (default 1) fully compacts each bucket
+   * written since open; `options.fullCompaction` asks for that now.
    */
-  async prepareCommit(checkpointId: bigint): Promise<Committable> {
+  async prepareCommit(checkpointId: bigint, options: { readonly fullCompaction?: boolean } = {}): Promise<Committable> {
     this.checkOpen();
+    this.commits++;
+    const tableOptions = this.ctx.options;
+    const every = tableOptions.fullCompactionDeltaCommits() ?? 1;
+    const fullCompaction = options.fullCompaction === true || (tableOptions.changelogProducer() === "full-compaction" && this.commits % Math.max(1, every) === 0);
     const messages: CommitMessage[] = [];
     for (const writer of this.writers.values()) {
-      const m = await writer.prepareCommit();
+      const m = await writer.prepareCommit({ fullCompaction });
       if (!isEmptyMessage(m)) messages.push(m);
     }
     return { commitIdentifier: checkpointId, messages };
