@@ -103,6 +103,13 @@ export interface DumpOptions {
    */
   readonly changesFrom?: number;
   readonly changesTo?: number;
+  /**
+   * Where the streaming reader starts: "snapshot" (default, `scan.mode = from-snapshot`
+   * at changesFrom) or "latest-full" (`scan.mode = latest-full`: the latest snapshot read
+   * in full, its rows tagged with that snapshot, then what follows; pass changesFrom = the
+   * latest snapshot id).
+   */
+  readonly changesStart?: "snapshot" | "latest-full";
   /** Dynamic table options for this read. */
   readonly options?: Readonly<Record<string, string>>;
 }
@@ -166,6 +173,7 @@ function dumpRequest(tablePath: string, options: DumpOptions): Record<string, Js
   if (options.latestSchema !== undefined) r.latestSchema = options.latestSchema;
   if (options.changesFrom !== undefined) r.changesFrom = options.changesFrom;
   if (options.changesTo !== undefined) r.changesTo = options.changesTo;
+  if (options.changesStart !== undefined) r.changesStart = options.changesStart;
   if (options.options !== undefined) r.options = { ...options.options };
   return r;
 }
@@ -360,6 +368,7 @@ function perCallPeer(install: PaimonJavaInstall, jvm: readonly string[], timeout
       if (options.latestSchema !== undefined) args.push("--latest-schema", String(options.latestSchema));
       if (options.changesFrom !== undefined) args.push("--changes-from", String(options.changesFrom));
       if (options.changesTo !== undefined) args.push("--changes-to", String(options.changesTo));
+      if (options.changesStart !== undefined) args.push("--changes-start", options.changesStart);
       for (const [k, v] of Object.entries(options.options ?? {})) args.push("--option", `${k}=${v}`);
       const out = await exec(args, "");
       return out

@@ -223,7 +223,7 @@ function collectStderr(child: ChildProcessWithoutNullStreams): string[] {
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (d: string) => {
     const parts = d.split("\n");
-    lines[lines.length - 1] += parts[0];
+    lines[lines.length - 1] = `${lines[lines.length - 1] ?? ""}${parts[0] ?? ""}`;
     lines.push(...parts.slice(1));
   });
   return lines;

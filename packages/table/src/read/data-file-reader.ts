@@ -12,12 +12,13 @@
  * row count must equal the manifest's `_ROW_COUNT`, every decoded row group must
  * hold the rows its footer promises, and `_VALUE_KIND` must be a row kind.
  */
-import type { Table as ArrowTable } from "apache-arrow";
+import type { Table as ArrowTable, Data } from "apache-arrow";
 import { Type } from "apache-arrow";
 import type { FileIO } from "@streamhouse/fileio";
 import { joinPath } from "@streamhouse/fileio";
 import {
   type DataField,
+  type DataType,
   dataInvalid,
   decodeBinaryRow,
   type ManifestEntry,
@@ -43,6 +44,7 @@ import {
   VALUE_KIND_FIELD,
   VALUE_KIND_FIELD_ID,
 } from "./field-id-mapping.js";
+import type { ParquetDecode } from "./columnar-decode-pool.js";
 import { ParquetFileReader } from "./parquet-file-reader.js";
 import { type RowGroupPredicate, rowGroupStats, selectRowGroups } from "./row-group-stats.js";
 
@@ -53,6 +55,8 @@ export interface DataFileReadOptions {
   readonly rowGroupFilter?: RowGroupPredicate;
   /** Files up to this size are read whole, larger ones by byte ranges (see parquet-file-reader.ts). */
   readonly wholeFileReadBytes?: number;
+  /** Decodes the file's selected columns (default: `ParquetFileReader.read` on this thread; see columnar-decode-pool.ts). */
+  readonly decode?: ParquetDecode;
 }
 
 /** The decoded rows of one data file. */
@@ -72,6 +76,29 @@ export interface DataFileColumns {
   readonly valueKinds: Int8Array | null;
   /** Row groups read, in order, with the file position of their first row. */
   readonly rowGroups: readonly { readonly index: number; readonly firstRow: number; readonly rowCount: number }[];
+  /** The Arrow data behind `columns` and `keyColumns`, for columnar readers (columnar-*.ts). */
+  readonly arrow: DataFileArrow;
+}
+
+/**
+ * The decoded Arrow data of one file. All columns share the record-batch boundaries
+ * of the read: chunk `b` of every column holds rows `batchStarts[b]` … `batchStarts[b + 1] - 1`.
+ */
+export interface DataFileArrow {
+  /** Row offsets of the record batches, plus the row count at the end. */
+  readonly batchStarts: readonly number[];
+  /** Per read field, in `fields` order. */
+  readonly columns: readonly ArrowColumnChunks[];
+  /** Per trimmed primary-key field; null for append files. */
+  readonly keys: readonly ArrowColumnChunks[] | null;
+}
+
+export interface ArrowColumnChunks {
+  /** The type the file holds, or null when the file predates the field (its values are all null). */
+  readonly fileType: DataType | null;
+  readonly readType: DataType;
+  /** One per record batch; empty when `fileType` is null. */
+  readonly chunks: readonly Data[];
 }
 
 export const DataFileColumns = {
@@ -205,7 +232,7 @@ export class DataFileReader {
       const table =
         rowGroupIndexes !== undefined && rowGroupIndexes.length === 0
           ? null
-          : await reader.read({ columns: wanted.map((c) => c.name), rowGroups: rowGroupIndexes });
+          : await (options.decode ?? ((r, o) => r.read(o)))(reader, { columns: wanted.map((c) => c.name), rowGroups: rowGroupIndexes });
       const position = new Map(wanted.map((c, i) => [c, i]));
       const chunksOf = (c: FileColumn) => (table === null ? [] : columnChunks(table, position.get(c)!));
       checkProjection(table, wanted, path);
@@ -214,6 +241,17 @@ export class DataFileReader {
       const keyColumns = isPk
         ? keySources.map((k) => columnVector(chunksOf(k.column), k.fileField.type, k.readField.type, { file: path, column: k.column.name }))
         : null;
+      const batchStarts = [0];
+      for (const b of table?.batches ?? []) batchStarts.push(batchStarts[batchStarts.length - 1]! + b.numRows);
+      const arrow: DataFileArrow = {
+        batchStarts,
+        columns: mappings.map((m) =>
+          m.column === null || m.fileField === null
+            ? { fileType: null, readType: m.readField.type, chunks: [] }
+            : { fileType: m.fileField.type, readType: m.readField.type, chunks: chunksOf(m.column) },
+        ),
+        keys: isPk ? keySources.map((k) => ({ fileType: k.fileField.type, readType: k.readField.type, chunks: chunksOf(k.column) })) : null,
+      };
       const sequenceNumbers = seqColumn === null ? null : systemInt64(chunksOf(seqColumn), path);
       const valueKinds = kindColumn === null ? null : systemKinds(chunksOf(kindColumn), path);
       return {
@@ -227,6 +265,7 @@ export class DataFileReader {
         sequenceNumbers,
         valueKinds,
         rowGroups: groups,
+        arrow,
       };
     } finally {
       reader.close();

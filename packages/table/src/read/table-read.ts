@@ -5,13 +5,22 @@
  *
  * - Append tables: every file's rows, minus rows their deletion vectors remove.
  * - Primary-key tables: the sorted runs of each split merged by key with the table's
- *   merge engine; retractions are dropped. With deletion vectors, level-0 files are not
- *   yet visible and files above level 0 are read without merging, minus deleted rows.
+ *   merge engine; retractions are dropped. With deletion vectors or the first-row
+ *   engine, level-0 files are not yet visible; with deletion vectors, files above level 0
+ *   are read without merging, minus deleted rows.
  *
  * Filters prune partitions exactly and files by their statistics — for primary-key
  * tables only through key columns, since a newer version in another file may change
  * any value column — and then apply to the rows.
+ *
+ * Merge engines whose result is one input row unchanged (deduplicate, first-row) with
+ * no `sequence.field` merge columnar (columnar-merge.ts): keys and sequence numbers are
+ * compared in the decoded Arrow buffers and only winning rows are materialized — as
+ * rows, or as Arrow record batches gathered buffer to buffer (`arrowBatches`). The
+ * other engines merge KeyValue records (merge/sort-merge.ts). With `decodeThreads`,
+ * the columnar paths decode Parquet on worker threads (columnar-decode-pool.ts).
  */
+import type { RecordBatch } from "apache-arrow";
 import {
   type DataField,
   decodeBinaryRow,
@@ -31,12 +40,15 @@ import type { KeyValue } from "../kv/key-value.js";
 import { createTableMerge } from "../merge/merge-function-factory.js";
 import { createKeyComparator } from "../merge/record-comparator.js";
 import { mergeRunsAsync } from "../merge/sort-merge.js";
-import { bindPredicate, evaluate, type FieldStats, mightMatch, type Predicate } from "../predicate/predicate.js";
+import { type BoundPredicate, bindPredicate, evaluate, type FieldStats, mightMatch, type Predicate } from "../predicate/predicate.js";
 import { candidateBuckets } from "../predicate/bucket-filter.js";
 import { type DataSplit, isRawReadable, makeSplits } from "../scan/data-split.js";
-import { planSnapshot, snapshotIdOfTag } from "../scan/table-scan.js";
+import { planSnapshot, planSnapshotOf, snapshotIdOfTag } from "../scan/table-scan.js";
 import { TablePaths } from "../table-paths.js";
-import { DataFileColumns, DataFileReader } from "./data-file-reader.js";
+import { gatherBatch, gatherPlan } from "./columnar-batches.js";
+import { type ParquetDecodePool, sharedDecodePool } from "./columnar-decode-pool.js";
+import { type ColumnarMergeEngine, columnarMergeEngine, mergeSelection, rawSelection, Selection } from "./columnar-merge.js";
+import { DataFileColumns, type DataFileReadOptions, DataFileReader } from "./data-file-reader.js";
 
 /** Which snapshot to read: at most one of these; the latest when none is given. */
 export interface SnapshotSelector {
@@ -50,6 +62,38 @@ export interface ReadOptions extends SnapshotSelector {
   /** Output columns by name, in this order (default: every column). */
   readonly projection?: readonly string[];
   readonly filter?: Predicate;
+  /**
+   * Reads only files whose LSM level passes, on top of the level-0 rule of
+   * `skipsLevel0`: a streaming reader's first full read uses it (stream-scan.ts).
+   */
+  readonly levelFilter?: (level: number) => boolean;
+  /**
+   * Default true: merge columnar where the merge engine allows it (see columnarMergeEngine).
+   * False forces the general KeyValue merge (for comparisons and tests).
+   */
+  readonly columnar?: boolean;
+}
+
+export interface ArrowReadOptions extends ReadOptions {
+  /** Rows per record batch (default 65,536); a split's last batch may be shorter. */
+  readonly batchRows?: number;
+}
+
+const DEFAULT_BATCH_ROWS = 65_536;
+
+export interface TableReadOptions {
+  /**
+   * Worker threads that decode Parquet for the columnar paths (default 0: decode on the
+   * calling thread). A process-wide pool per count; idle workers do not keep the process alive.
+   */
+  readonly decodeThreads?: number;
+}
+
+/** A split read columnar: its runs' files (newest run first) and the merge, if any. */
+interface ColumnarSplit {
+  readonly split: DataSplit;
+  readonly runs: readonly (readonly ManifestEntry[])[];
+  readonly engine: ColumnarMergeEngine | null;
 }
 
 export interface ReadPlan {
@@ -64,8 +108,14 @@ export interface ReadPlan {
 export class TableRead {
   private readonly files: DataFileReader;
 
-  constructor(readonly table: FileStoreTable) {
+  private readonly pool: ParquetDecodePool | null;
+
+  constructor(
+    readonly table: FileStoreTable,
+    options: TableReadOptions = {},
+  ) {
     this.files = DataFileReader.of(table);
+    this.pool = (options.decodeThreads ?? 0) > 0 ? sharedDecodePool(options.decodeThreads!) : null;
   }
 
   async resolveSnapshotId(sel: SnapshotSelector): Promise<number | null> {
@@ -88,21 +138,69 @@ export class TableRead {
   async plan(options: ReadOptions = {}): Promise<ReadPlan> {
     const schema = this.table.schema;
     const fields = options.projection === undefined ? [...schema.fields] : TableSchemas.fields(schema, options.projection);
-    const id = await this.resolveSnapshotId(options);
-    const planned = id === null ? null : await planSnapshot(this.table, id);
+    let planned: Awaited<ReturnType<typeof planSnapshot>>;
+    if (options.tag !== undefined && options.snapshotId === undefined && options.timestampMillis === undefined) {
+      // Read the snapshot the tag file holds: snapshot-N itself may have expired.
+      const tag = await this.table.tag(options.tag);
+      if (tag === null) throw new StreamhouseError(ErrorKind.NotFound, `tag "${options.tag}" does not exist`, { context: { table: this.table.path } });
+      planned = await planSnapshotOf(this.table, tag.snapshot);
+    } else {
+      const id = await this.resolveSnapshotId(options);
+      planned = id === null ? null : await planSnapshot(this.table, id);
+    }
     if (planned === null) return { snapshot: null, splits: [], fields, skippedFiles: 0 };
 
-    let kept: ManifestEntry[] = [...planned.files];
+    const levelFilter = options.levelFilter;
+    let visible = this.skipsLevel0() ? planned.files.filter((e) => e.file.level > 0) : planned.files;
+    if (levelFilter !== undefined) visible = visible.filter((e) => levelFilter(e.file.level));
+    let kept: ManifestEntry[] = [...visible];
     if (options.filter !== undefined) kept = await this.prune(kept, options.filter);
     const keyComparator = this.minKeyComparator(schema);
     const splits = makeSplits(planned.snapshot.id, kept, planned.indexFiles, keyComparator);
-    return { snapshot: planned.snapshot, splits, fields, skippedFiles: planned.files.length - kept.length };
+    return { snapshot: planned.snapshot, splits, fields, skippedFiles: visible.length - kept.length };
+  }
+
+  /**
+   * Whether batch reads leave level-0 files out: primary-key tables with deletion vectors
+   * or the first-row engine, whose level-0 files become visible only once compaction
+   * (with its lookups) has moved them up — Java's `CoreOptions.batchScanSkipLevel0`, applied
+   * by `DataTableBatchScan` as a level filter on the plan, release 2.0.0.
+   */
+  private skipsLevel0(): boolean {
+    const options = this.table.options;
+    return TableSchemas.isPrimaryKeyTable(this.table.schema) && (options.deletionVectorsEnabled() || options.mergeEngine() === "first-row");
   }
 
   /** Rows of the selected snapshot, filtered and projected. */
   async *rows(options: ReadOptions = {}): AsyncGenerator<Row, void, undefined> {
     const plan = await this.plan(options);
-    for (const split of plan.splits) yield* this.readSplit(split, options);
+    const schema = this.table.schema;
+    const filter = options.filter === undefined ? null : bindPredicate(options.filter, schema.fields);
+    const outIndexes = plan.fields.map((f) => schema.fields.findIndex((x) => x.name === f.name));
+    const splits = plan.splits;
+    const hows = splits.map((split) => (options.columnar === false ? null : this.columnarSplit(split, true)));
+    // Columnar merges are yielded from here (one async generator per row, not two); with
+    // decode workers, the next split decodes while this one's rows are consumed.
+    const start = (i: number): Promise<Selection> | null => {
+      const how = hows[i];
+      if (how === null || how === undefined || how.engine === null) return null;
+      const p = this.selectColumnar(how);
+      p.catch(() => undefined); // awaited below; a generator closed early must not leave it unhandled
+      return p;
+    };
+    let next: Promise<Selection> | null = null;
+    for (let i = 0; i < splits.length; i++) {
+      const how = hows[i]!;
+      const pending = next;
+      next = null;
+      if (how !== null && how.engine !== null) {
+        const selection = await (pending ?? this.selectColumnar(how));
+        if (this.pool !== null) next = start(i + 1);
+        for (const row of selectedRows(selection, filter, outIndexes)) yield row;
+      } else {
+        yield* this.readSplit(splits[i]!, options);
+      }
+    }
   }
 
   async toArray(options: ReadOptions = {}): Promise<Row[]> {
@@ -122,10 +220,11 @@ export class TableRead {
     };
     const pk = TableSchemas.isPrimaryKeyTable(schema);
     const dvEnabled = this.table.options.deletionVectorsEnabled();
+    const skipLevel0 = this.skipsLevel0();
     if (!pk || dvEnabled || isRawReadable(split, schema, false)) {
       // No merging: append files, or a primary-key split whose keys each live in one file.
       for (const run of split.runs) {
-        if (pk && dvEnabled && run.level === 0) continue;
+        if (skipLevel0 && run.level === 0) continue;
         for (const entry of run.files) {
           const data = await this.files.read(entry);
           const deleted = await this.deletionVector(split, entry);
@@ -142,12 +241,131 @@ export class TableRead {
       }
       return;
     }
+    const selection = options.columnar === false ? null : await this.mergedSelection(split);
+    if (selection !== null) {
+      for (const row of selectedRows(selection, filter, outIndexes)) yield row;
+      return;
+    }
     const merge = createTableMerge(schema, this.table.options);
-    const runs = split.runs.map((run) => this.runKeyValues(split, run.files));
+    const runs = split.runs.filter((run) => !skipLevel0 || run.level > 0).map((run) => this.runKeyValues(split, run.files));
     for await (const kv of mergeRunsAsync(runs, { ...merge, dropDelete: true })) {
       const out = emit(kv.value);
       if (out !== null) yield out;
     }
+  }
+
+  /**
+   * Rows of the selected snapshot as Apache Arrow record batches, filtered and projected,
+   * split by split. Needs every split to be readable columnar — an append table, a
+   * primary-key split without overlapping runs, or a deduplicate / first-row merge without
+   * `sequence.field` — and its columns to need no cast from an older schema's type and to
+   * be flat (no ARRAY, MAP, MULTISET, ROW); otherwise it fails with Unsupported and
+   * `rows()` reads the table.
+   */
+  async *arrowBatches(options: ArrowReadOptions = {}): AsyncGenerator<RecordBatch, void, undefined> {
+    const schema = this.table.schema;
+    const plan = await this.plan(options);
+    const filter = options.filter === undefined ? null : bindPredicate(options.filter, schema.fields);
+    const columns = plan.fields.map((f) => schema.fields.findIndex((x) => x.name === f.name));
+    const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
+    if (!Number.isInteger(batchRows) || batchRows < 1) throw new StreamhouseError(ErrorKind.InvalidArgument, `batchRows must be a positive integer, got ${batchRows}`);
+    const reads = plan.splits.map((split) => {
+      const how = this.columnarSplit(split, options.columnar !== false);
+      if (how === null) {
+        throw new StreamhouseError(
+          ErrorKind.Unsupported,
+          `Arrow batches need a merge the columnar reader implements (merge-engine deduplicate or first-row without sequence.field), not merge-engine ${this.table.options.mergeEngine()}; read rows instead`,
+          { context: { table: this.table.path } },
+        );
+      }
+      return how;
+    });
+    // With decode workers, the next split decodes while this one merges and gathers.
+    const load = (i: number) => {
+      const p = this.selectColumnar(reads[i]!);
+      p.catch(() => undefined); // awaited below; a generator closed early must not leave it unhandled
+      return p;
+    };
+    let next = reads.length > 0 ? load(0) : null;
+    for (let i = 0; i < reads.length; i++) {
+      let selection = await next!;
+      next = this.pool !== null && i + 1 < reads.length ? load(i + 1) : null;
+      if (filter !== null) {
+        const sel = selection;
+        selection = Selection.filter(sel, (j) => {
+          const s = sel.segments[sel.segment[j]!]!;
+          return evaluate(filter, DataFileColumns.row(s.file, s.start + sel.row[j]!)) === true;
+        });
+      }
+      if (selection.length > 0) {
+        const files = [...new Set(selection.segments.map((s) => s.file))];
+        const gather = gatherPlan(files, schema.fields, columns);
+        if (gather === null) {
+          throw new StreamhouseError(
+            ErrorKind.Unsupported,
+            "Arrow batches need flat columns that every data file holds in the table's current type (no nested types, no casts from older schemas); read rows instead",
+            { context: { table: this.table.path, bucket: reads[i]!.split.bucket } },
+          );
+        }
+        for (let from = 0; from < selection.length; from += batchRows) {
+          yield gatherBatch(gather, selection, from, Math.min(selection.length, from + batchRows));
+        }
+      }
+      if (next === null && i + 1 < reads.length) next = load(i + 1);
+    }
+  }
+
+  /**
+   * How `split` is read columnar: without merging (append files, a primary-key split
+   * whose keys each live in one file, deletion-vector tables) or by the columnar merge;
+   * null when it needs the general KeyValue merge (or `columnar` is false and it needs a merge).
+   */
+  private columnarSplit(split: DataSplit, columnar: boolean): ColumnarSplit | null {
+    const schema = this.table.schema;
+    const pk = TableSchemas.isPrimaryKeyTable(schema);
+    const runs = split.runs.filter((run) => !(this.skipsLevel0() && run.level === 0)).map((run) => run.files);
+    if (!pk || this.table.options.deletionVectorsEnabled() || isRawReadable(split, schema, false)) return { split, runs, engine: null };
+    if (!columnar) return null;
+    const engine = columnarMergeEngine(schema, this.table.options);
+    if (engine === null || split.deletionVectors.size > 0) return null;
+    return { split, runs, engine };
+  }
+
+  /** Reads the files of a columnar split (all at once with decode workers) and selects its rows. */
+  private async selectColumnar(how: ColumnarSplit): Promise<Selection> {
+    const schema = this.table.schema;
+    const options: DataFileReadOptions = this.pool === null ? {} : { decode: this.pool.decode };
+    const runs: DataFileColumns[][] = [];
+    if (this.pool === null) {
+      for (const files of how.runs) {
+        const loaded: DataFileColumns[] = [];
+        for (const entry of files) loaded.push(await this.files.read(entry, options));
+        runs.push(loaded);
+      }
+    } else {
+      runs.push(...(await Promise.all(how.runs.map((files) => Promise.all(files.map((entry) => this.files.read(entry, options)))))));
+    }
+    if (how.engine !== null) {
+      const keyTypes = TableSchemas.fields(schema, TableSchemas.trimmedPrimaryKeys(schema)).map((f) => f.type);
+      return mergeSelection(runs, keyTypes, how.engine);
+    }
+    const pk = TableSchemas.isPrimaryKeyTable(schema);
+    const files = runs.flat();
+    const entries = how.runs.flat();
+    const deleted: (Awaited<ReturnType<TableRead["deletionVector"]>> | null)[] = [];
+    for (const entry of entries) deleted.push(await this.deletionVector(how.split, entry));
+    return rawSelection(files, (f, fileRow) => {
+      const data = files[f]!;
+      if (deleted[f]?.isDeleted(DataFileColumns.positionOf(data, fileRow))) return true;
+      const kind = pk && data.valueKinds !== null ? data.valueKinds[fileRow]! : 0;
+      return kind === 1 || kind === 3;
+    });
+  }
+
+  /** The merged rows of a split as a selection, or null when its merge engine needs the general merge. */
+  private async mergedSelection(split: DataSplit): Promise<Selection | null> {
+    const how = this.columnarSplit(split, true);
+    return how === null || how.engine === null ? null : this.selectColumnar(how);
   }
 
   /** The records of one sorted run: its files' records in file order. */
@@ -236,3 +454,14 @@ export class TableRead {
   }
 }
 
+/** The rows a selection picks, filtered and projected (columns by read-field position). */
+function* selectedRows(selection: Selection, filter: BoundPredicate | null, outIndexes: readonly number[]): Generator<Row, void, undefined> {
+  const { segments, segment, row } = selection;
+  for (let j = 0; j < selection.length; j++) {
+    const s = segments[segment[j]!]!;
+    const i = s.start + row[j]!;
+    const columns = s.file.columns;
+    if (filter !== null && evaluate(filter, columns.map((c) => c.get(i))) !== true) continue;
+    yield outIndexes.map((k) => columns[k]!.get(i));
+  }
+}

@@ -4,13 +4,17 @@
  * `DataTableStreamScan` with `scan.mode` latest / latest-full / from-snapshot /
  * from-timestamp, release 2.0.0).
  *
- * What each snapshot contributes:
- * - APPEND and OVERWRITE snapshots, table without changelog producer: the records of
- *   the files the snapshot added (its delta manifest list), with their row kinds —
- *   the writer's input, merged within each file;
- * - any snapshot, table with a changelog producer (input, lookup, full-compaction):
- *   the records of its changelog files (changelog manifest list);
- * - COMPACT snapshots without changelog: nothing (compaction changes no rows).
+ * What each snapshot contributes (Java's follow-up scanners pick the commit kinds):
+ * - no changelog producer (`DeltaFollowUpScanner`): APPEND snapshots, the records of the
+ *   files the snapshot added (its delta manifest list), with their row kinds — the
+ *   writer's input, merged within each file;
+ * - `input` (`InputChangelogFollowUpScanner`): APPEND snapshots, the records of their
+ *   changelog files (changelog manifest list);
+ * - `lookup`, `full-compaction` (`CompactionChangelogFollowUpScanner`): COMPACT
+ *   snapshots, the records of their changelog files;
+ * - anything else: nothing. OVERWRITE snapshots in particular are skipped, as Java's
+ *   streaming reader skips them unless `streaming-read-overwrite` is set (which we do
+ *   not support: it throws).
  *
  * Progress is "the next snapshot to read". With a consumer id it is stored in
  * `consumer/consumer-<id>` as Java writes it ({"nextSnapshot": N}), so a restarted
@@ -85,7 +89,9 @@ export class StreamScan {
       const start = options.start ?? { from: "latest-full" };
       const first = await this.startingPoint(start);
       if (first.full !== null) {
-        for await (const row of new TableRead(this.table).rows({ snapshotId: first.full })) yield { kind: 0, row, snapshotId: first.full };
+        const levelFilter = this.fullReadLevels();
+        const read = new TableRead(this.table).rows(levelFilter === null ? { snapshotId: first.full } : { snapshotId: first.full, levelFilter });
+        for await (const row of read) yield { kind: 0, row, snapshotId: first.full };
       }
       next = first.next;
     }
@@ -118,7 +124,10 @@ export class StreamScan {
       }
       case "latest-full": {
         const latest = await snaps.latestSnapshotId();
-        return latest === null ? { full: null, next: 1 } : { full: latest, next: latest + 1 };
+        if (latest === null) return { full: null, next: 1 };
+        // Deletion vectors without the lookup producer: the full read leaves the latest
+        // snapshot's level-0 files out, so its delta is read again afterwards.
+        return { full: latest, next: this.rereadsLatestDelta() ? latest : latest + 1 };
       }
       case "earliest": {
         const earliest = await snaps.earliestSnapshotId();
@@ -133,13 +142,46 @@ export class StreamScan {
     }
   }
 
+  /**
+   * Which levels the first full read of `latest-full` sees (Java's
+   * `DataTableStreamScan.tryFirstPlan`, release 2.0.0): primary-key tables that need
+   * lookups (first-row, `changelog-producer = lookup`, deletion vectors, `force-lookup`)
+   * leave level 0 out — those rows come back through the changelog (or the delta)
+   * later; `full-compaction` reads only the top level; others read everything (null).
+   */
+  private fullReadLevels(): ((level: number) => boolean) | null {
+    const options = this.table.options;
+    if (this.table.schema.primaryKeys.length === 0) return null;
+    const producer = options.changelogProducer();
+    const needLookup =
+      options.mergeEngine() === "first-row" || producer === "lookup" || options.deletionVectorsEnabled() || options.get("force-lookup")?.toLowerCase() === "true";
+    if (needLookup) return (level) => level > 0;
+    if (producer === "full-compaction") {
+      const top = options.numLevels() - 1;
+      return (level) => level === top;
+    }
+    return null;
+  }
+
+  /** Java's `LookupStrategy` "deletion vectors only" (no lookup producer): see startingPoint. */
+  private rereadsLatestDelta(): boolean {
+    const options = this.table.options;
+    return this.table.schema.primaryKeys.length > 0 && options.deletionVectorsEnabled() && options.changelogProducer() !== "lookup";
+  }
+
   /** The changes one snapshot contributes (see the file comment). */
   async *snapshotChanges(id: number): AsyncGenerator<Change, void, undefined> {
     const snapshot = await this.table.snapshots.snapshot(id);
     const producer = this.table.options.changelogProducer();
+    if (snapshot.commitKind === "OVERWRITE" && this.table.options.get("streaming-read-overwrite")?.toLowerCase() === "true") {
+      throw new StreamhouseError(ErrorKind.Unsupported, "streaming-read-overwrite = true is not supported: overwrite snapshots would need their deleted files as -D", {
+        context: { table: this.table.path, snapshot: id },
+      });
+    }
     let list: string | null;
-    if (producer !== "none") list = snapshot.changelogManifestList;
-    else list = snapshot.commitKind === "COMPACT" ? null : snapshot.deltaManifestList;
+    if (producer === "none") list = snapshot.commitKind === "APPEND" ? snapshot.deltaManifestList : null;
+    else if (producer === "input") list = snapshot.commitKind === "APPEND" ? snapshot.changelogManifestList : null;
+    else list = snapshot.commitKind === "COMPACT" ? snapshot.changelogManifestList : null;
     if (list === null) return;
     const entries: ManifestEntry[] = (await this.table.manifests.entriesOf([list])).filter((e) => e.kind === FileKind.ADD);
     const pk = this.table.schema.primaryKeys.length > 0;

@@ -24,12 +24,13 @@ import org.apache.paimon.shade.jackson2.com.fasterxml.jackson.databind.node.Obje
  * <pre>
  * run  SCRIPT.json|-                 apply a JSON script of table operations (ScriptRunner),
  *                                    print one summary line per op
- * dump TABLE_DIR [--snapshot N] [--tag T] [--latest-schema true] [--changes-from N [--changes-to M]] [--option k=v]...
+ * dump TABLE_DIR [--snapshot N] [--tag T] [--latest-schema true] [--changes-from N [--changes-to M] [--changes-start snapshot|latest-full]] [--option k=v]...
  *                                    print the table's rows as NDJSON (TableDumper)
  * serve                              one JSON request per stdin line, one JSON reply per
  *                                    stdout line: {"cmd":"run","script":{...}} or
  *                                    {"cmd":"dump","table":...,"snapshot":N,...} or
- *                                    {"cmd":"count","table":...} (TableCounter: a timed read);
+ *                                    {"cmd":"count","table":...} (TableCounter: a timed read) or
+ *                                    {"cmd":"writeBench","table":...} (WriteBench: a timed write);
  *                                    reply {"ok":true,...} or {"ok":false,"error":...}
  * </pre>
  *
@@ -102,6 +103,8 @@ public final class PaimonPeer {
                     for (ObjectNode row : TableDumper.dump(request)) rows.add(row);
                 } else if (cmd.equals("count")) {
                     reply.set("count", TableCounter.count(request));
+                } else if (cmd.equals("writeBench")) {
+                    reply.set("writeBench", WriteBench.run(request));
                 } else {
                     throw new IllegalArgumentException("unknown cmd '" + cmd + "'");
                 }
@@ -143,6 +146,9 @@ public final class PaimonPeer {
                 case "--changes-to":
                     r.put("changesTo", Long.parseLong(value));
                     break;
+                case "--changes-start":
+                    r.put("changesStart", value);
+                    break;
                 case "--latest-schema":
                     r.put("latestSchema", Boolean.parseBoolean(value));
                     break;
@@ -161,7 +167,7 @@ public final class PaimonPeer {
 
     private static void usage(String problem) {
         System.err.println("paimon-java: " + problem);
-        System.err.println("usage: run SCRIPT.json|- | dump TABLE_DIR [--snapshot N] [--tag T] [--latest-schema true] [--changes-from N [--changes-to M]] [--option k=v]... | serve");
+        System.err.println("usage: run SCRIPT.json|- | dump TABLE_DIR [--snapshot N] [--tag T] [--latest-schema true] [--changes-from N [--changes-to M] [--changes-start snapshot|latest-full]] [--option k=v]... | serve");
         System.exit(2);
     }
 }

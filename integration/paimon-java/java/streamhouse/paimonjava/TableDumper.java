@@ -37,7 +37,9 @@ import org.apache.paimon.types.RowType;
  * <p>Change mode (changesFrom..changesTo, inclusive): what a Paimon streaming reader
  * sees, snapshot by snapshot — a StreamTableScan with `scan.mode = from-snapshot` plans
  * one snapshot per call (COMPACT snapshots yield nothing unless a changelog producer
- * writes changelog files). Each row carries `_snapshot` (the snapshot it came from) and
+ * writes changelog files). With `changesStart = latest-full`, `scan.mode = latest-full`
+ * instead: a full read of the latest snapshot, then its deltas. Each row carries
+ * `_snapshot` (the snapshot it came from; the latest one for the full read) and
  * `_row_kind` (+I -U +U -D), sorted by snapshot and key, keeping Paimon's order within a
  * key (so -U stays before its +U).
  */
@@ -54,7 +56,8 @@ final class TableDumper {
         if (request.hasNonNull("changesFrom")) {
             long from = request.get("changesFrom").asLong();
             long to = request.hasNonNull("changesTo") ? request.get("changesTo").asLong() : latestId(table);
-            return changes(table, dynamic, from, to);
+            boolean latestFull = request.path("changesStart").asText("snapshot").equals("latest-full");
+            return changes(table, dynamic, from, to, latestFull);
         }
         if (request.hasNonNull("snapshot")) dynamic.put("scan.snapshot-id", request.get("snapshot").asText());
         if (request.hasNonNull("tag")) dynamic.put("scan.tag-name", request.get("tag").asText());
@@ -75,9 +78,15 @@ final class TableDumper {
         return rows;
     }
 
-    private static List<ObjectNode> changes(FileStoreTable table, Map<String, String> dynamic, long from, long to) throws Exception {
-        dynamic.put("scan.mode", "from-snapshot");
-        dynamic.put("scan.snapshot-id", Long.toString(from));
+    private static List<ObjectNode> changes(FileStoreTable table, Map<String, String> dynamic, long from, long to, boolean latestFull)
+            throws Exception {
+        if (latestFull) {
+            // A full read of the latest snapshot first (rows tagged with its id), then deltas.
+            dynamic.put("scan.mode", "latest-full");
+        } else {
+            dynamic.put("scan.mode", "from-snapshot");
+            dynamic.put("scan.snapshot-id", Long.toString(from));
+        }
         // Rows of every snapshot in the latest schema, as a streaming reader sees them.
         FileStoreTable t = table.copyWithoutTimeTravel(dynamic);
         ReadBuilder rb = t.newReadBuilder();
