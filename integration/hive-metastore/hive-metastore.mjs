@@ -23,6 +23,7 @@ import net from "node:net";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runTool } from "../support/run-tool.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pomFile = join(here, "pom.xml");
@@ -43,27 +44,7 @@ function javaTool(name) {
   return home === undefined ? name : join(home, "bin", name);
 }
 
-function run(cmd, args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const keep = (d) => {
-      output = (output + String(d)).slice(-16_000);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${cmd}: ${e.message}`));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
-    });
-  });
-}
+const run = runTool;
 
 /** Downloads the jars once; returns `java`, the classpath and the versions. */
 export async function ensureHiveMetastore({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {

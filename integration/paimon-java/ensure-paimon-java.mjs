@@ -1,23 +1,10 @@
 #!/usr/bin/env node
-// Installs Streamhouse's Java Paimon peer, once per version set and source change:
-//   ~/.cache/streamhouse/paimon-java/lib-<hash>/    the jars (hash: pom.xml + versions)
-//   ~/.cache/streamhouse/paimon-java/build-<hash>/  our classes (hash: java/ sources + jars)
-// (STREAMHOUSE_CACHE overrides the root.) Jars come from Maven Central through
-// `mvn dependency:copy` on pom.xml, with every version from integration/versions.json
-// (key "paimon-java") passed as -D<property>=<value>; Maven's own repository for that run
-// is a temporary directory, deleted afterwards, so nothing lands in ~/.m2. Our sources
-// are compiled with javac. Both steps build under a temporary name and rename into
-// place: concurrent callers never see a half-built directory.
-// Run it directly to warm the cache: `node integration/paimon-java/ensure-paimon-java.mjs`
-// (it prints the java command line that starts the peer).
-// Needs a JDK ≥ 11 (`java`/`javac` on PATH, or STREAMHOUSE_JAVA_HOME) and Maven
-// (`mvn`, or STREAMHOUSE_MVN), and network to Maven Central on the first run.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runTool } from "../support/run-tool.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pomFile = join(here, "pom.xml");
@@ -42,27 +29,7 @@ function javaTool(name) {
   return home === undefined ? name : join(home, "bin", name);
 }
 
-function run(cmd, args, timeoutMs, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
-    let output = "";
-    const keep = (d) => {
-      output = (output + String(d)).slice(-16_000);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${cmd}: ${e.message}`));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
-    });
-  });
-}
+const run = runTool;
 
 function javaSources(dir = sourceRoot) {
   const out = [];

@@ -1,19 +1,10 @@
 #!/usr/bin/env node
-// Installs moto server (PyPI) into a Python virtual environment, once:
-//   ~/.cache/streamhouse/moto-venv/<hash>/   (STREAMHOUSE_CACHE overrides the root)
-// where <hash> covers requirements.txt and the Python version, so changing a pin
-// installs afresh beside the old one. The venv is built under a temporary name and
-// renamed into place when complete: concurrent callers (parallel test files, CI
-// jobs) never see a half-installed venv, and the loser of the rename discards its
-// copy. Run it directly to warm the cache: `node integration/s3/ensure-moto.mjs`.
-// Needs `python3` (≥ 3.9, with venv) or STREAMHOUSE_PYTHON, and network to PyPI
-// on the first run.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runTool } from "../support/run-tool.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const requirementsFile = join(here, "requirements.txt");
@@ -23,27 +14,7 @@ const COMPLETE_MARKER = ".streamhouse-complete";
 /** The moto version pinned in requirements.txt. */
 export const MOTO_VERSION = /^moto(?:\[[^\]]*\])?==(\S+)/m.exec(readFileSync(requirementsFile, "utf8"))?.[1] ?? "unpinned";
 
-function run(cmd, args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const keep = (d) => {
-      output = (output + String(d)).slice(-8000);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${cmd}: ${e.message}`));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
-    });
-  });
-}
+const run = runTool;
 
 /**
  * Returns the venv's python (run moto as `python -m …`, which survives the

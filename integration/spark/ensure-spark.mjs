@@ -1,22 +1,10 @@
 #!/usr/bin/env node
-// Installs PySpark (PyPI `pyspark`, which bundles Spark's jars including spark-hive and its
-// Hive 2.3.9 metastore client) into a Python virtual environment, once:
-//   ~/.cache/streamhouse/spark-venv/<hash>/   (STREAMHOUSE_CACHE overrides the root)
-// where <hash> covers the "spark" entry of integration/versions.json and the Python version,
-// so changing a pin installs afresh beside the old one. The venv is built under a temporary
-// name and renamed into place when complete: concurrent callers never see a half-installed
-// venv, and the loser of the rename discards its copy. Scripts run as `<venv>/bin/python
-// script.py` (console scripts would carry the temporary path in their shebang; pyspark
-// finds its own spark-submit inside the package).
-// Run it directly to warm the cache: `node integration/spark/ensure-spark.mjs`.
-// Needs `python3` (≥ 3.8, with venv) or STREAMHOUSE_PYTHON, network to PyPI on the first
-// run, and a Java 17 JDK (versions.json "spark"."java.home", or STREAMHOUSE_SPARK_JAVA_HOME).
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runTool } from "../support/run-tool.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const versionsFile = join(here, "..", "versions.json");
@@ -34,27 +22,7 @@ export function sparkVersions() {
   return out;
 }
 
-function run(cmd, args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const keep = (d) => {
-      output = (output + String(d)).slice(-8000);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${cmd}: ${e.message}`));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
-    });
-  });
-}
+const run = runTool;
 
 /** Returns the venv's python, the pinned version and the JDK to run Spark on, installing if missing. */
 export async function ensureSparkInstall({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {

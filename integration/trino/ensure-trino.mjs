@@ -1,28 +1,10 @@
 #!/usr/bin/env node
-// Installs a minimal Trino server, once per version and plugin set:
-//   ~/.cache/streamhouse/trino/trino-server-<version>-<hash>/   (STREAMHOUSE_CACHE overrides the root)
-// holding the server with only the plugins integration/versions.json ("trino" entry)
-// lists. <hash> covers that entry.
-//
-// Where it comes from: Maven Central's io.trino:trino-server:<version>:tar.gz. We checked
-// the pieces a custom server is usually assembled from (trino-server-core + plugin zips):
-// at 476 the repository these machines reach has trino-server-core, trino-hive,
-// trino-iceberg and trino-memory, but no trino-thrift zip and no trino-hdfs zip, and those
-// four weigh 812 MB against 821 MB for the full tarball. So we download the full tarball,
-// check its SHA-1 against the pinned one, unpack it, delete the plugins we do not run, and
-// delete the tarball.
-//
-// Concurrency: the download and the unpacking build under temporary names and rename into
-// place; a concurrent caller never sees half a server, and the loser discards its copy.
-// Run it directly to warm the cache: `node integration/trino/ensure-trino.mjs`.
-// Needs `tar` with gzip, and network to Maven Central on the first run.
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
+import { cacheRoot, runTool } from "../support/run-tool.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const versionsFile = join(here, "..", "versions.json");
@@ -41,31 +23,9 @@ export function trinoVersions() {
   return out;
 }
 
-export function cacheRoot() {
-  return process.env.STREAMHOUSE_CACHE ?? join(homedir(), ".cache", "streamhouse");
-}
+export { cacheRoot };
 
-function run(cmd, args, timeoutMs) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const keep = (d) => {
-      output = (output + String(d)).slice(-8000);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${cmd}: ${e.message}`));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
-    });
-  });
-}
+const run = runTool;
 
 /**
  * Fetches `coordinates` (group:artifact:version:type) with Maven — the machine's own
