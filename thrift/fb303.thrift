@@ -24,4 +24,7 @@ service FacebookService {
   string getOption(1: string key),
   map<string, string> getOptions(),
   i64 aliveSince(),
+  // One-way: no reply is ever written. Spark's Hive 2.3 client sends it when
+  // it closes a connection.
+  oneway void shutdown(),
 }

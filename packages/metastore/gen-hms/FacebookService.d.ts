@@ -54,6 +54,10 @@ declare class Client {
     aliveSince(): Promise<Int64>;
 
     aliveSince(callback?: (error: void, response: Int64)=>void): void;
+
+    shutdown(): Promise<void>;
+
+    shutdown(callback?: (error: void, response: void)=>void): void;
   }
 
 declare class Processor {
@@ -70,4 +74,5 @@ declare class Processor {
     process_getOption(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_getOptions(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_aliveSince(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_shutdown(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
 }

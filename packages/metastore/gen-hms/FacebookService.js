@@ -810,6 +810,60 @@ const FacebookService_aliveSince_result = class {
   }
 
 };
+const FacebookService_shutdown_args = class {
+  constructor(args) {
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      input.skip(ftype);
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('FacebookService_shutdown_args');
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const FacebookService_shutdown_result = class {
+  constructor(args) {
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      input.skip(ftype);
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('FacebookService_shutdown_result');
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const FacebookServiceClient = exports.Client = class FacebookServiceClient {
   constructor(output, pClass) {
     this.output = output;
@@ -1257,6 +1311,38 @@ const FacebookServiceClient = exports.Client = class FacebookServiceClient {
     }
     return callback('aliveSince failed: unknown result');
   }
+
+  shutdown () {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_shutdown();
+    });
+  }
+
+  send_shutdown () {
+    const output = new this.pClass(this.output);
+    const args = new FacebookService_shutdown_args();
+    try {
+      output.writeMessageBegin('shutdown', Thrift.MessageType.ONEWAY, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      this.output.flush();
+      const callback = this._reqs[this.seqid()] || function() {};
+      delete this._reqs[this.seqid()];
+      callback(null);
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
 };
 const FacebookServiceProcessor = exports.Processor = class FacebookServiceProcessor {
   constructor(handler) {
@@ -1601,5 +1687,11 @@ const FacebookServiceProcessor = exports.Processor = class FacebookServiceProces
         output.flush();
       });
     }
+  }
+  process_shutdown (seqid, input, output) {
+    const args = new FacebookService_shutdown_args();
+    args.read(input);
+    input.readMessageEnd();
+    this._handler.shutdown();
   }
 };

@@ -165,6 +165,15 @@ export class MetastoreHandler {
   aliveSince(): number {
     return nowSeconds(this.startedAtMs);
   }
+  /**
+   * fb303's one-way `shutdown`, which Spark's Hive 2.3 client sends as it
+   * closes a connection. Deliberately a no-op: the metastore is shared by every
+   * client, and any client that can reach the port could otherwise take it
+   * down for all of them; stopping it is the operator's job (the process, or
+   * `MetastoreHandle.close`). One-way, so nothing is replied (see server.ts);
+   * it must not throw, since the generated processor drops its result.
+   */
+  shutdown(): void {}
 
   // ------------------------------------------------------------ session and configuration
 

@@ -11,6 +11,10 @@
  *   connection (a client that sends half a message and waits holds no slot
  *   forever);
  * - one request at a time per connection, answered in order;
+ * - a ONEWAY message is never answered: whatever the processor writes for it
+ *   (an UNKNOWN_METHOD exception, the reply of a two-way method called as
+ *   one-way) is discarded, and a method the IDL declares `oneway` (no reply
+ *   will ever come) does not hold up the next message on its connection;
  * - any malformed input closes only that connection; nothing a client sends
  *   reaches an unhandled 'error' event.
  */
@@ -84,6 +88,29 @@ function isUnderrun(e: unknown): boolean {
   return e instanceof Error && e.name === "InputBufferUnderrunError";
 }
 
+/** TBinaryProtocol message type of a call whose caller reads no reply. */
+const MESSAGE_ONEWAY = 4;
+
+/**
+ * The methods the IDL declares `oneway`: their generated `process_` functions
+ * run the handler and never write a message, whatever type the call came as
+ * (an old client may send CALL for them). Waiting for their reply would hang
+ * the connection, so the loop must know them.
+ */
+function methodsThatNeverReply(processorClass: { prototype: object }): Set<string> {
+  const seen = new Set<string>();
+  const out = new Set<string>();
+  for (let p: object | null = processorClass.prototype; p !== null && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
+    for (const key of Object.getOwnPropertyNames(p)) {
+      const v = (p as Record<string, unknown>)[key];
+      if (!key.startsWith("process_") || typeof v !== "function" || seen.has(key)) continue;
+      seen.add(key);
+      if (!String(v).includes("writeMessageBegin")) out.add(key.slice("process_".length));
+    }
+  }
+  return out;
+}
+
 export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHandle> {
   patchThriftRuntime();
   const store = typeof o.store === "string" ? openStore(o.store) : o.store;
@@ -100,6 +127,7 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
     throw e;
   }
   const processor = new hmsService.Processor(bindHandler(hmsService.Processor, hmsService.Client, handler));
+  const neverReply = methodsThatNeverReply(hmsService.Processor);
   const Transport = (o.framed ? thrift.TFramedTransport : thrift.TBufferedTransport) as unknown as TransportClass;
   const maxMessageBytes = o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const partialTimeoutMs = o.partialMessageTimeoutMs ?? DEFAULT_PARTIAL_MESSAGE_TIMEOUT_MS;
@@ -149,12 +177,35 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
       writeBegin(name, type, seqid);
     };
 
+    // Where the processor's output goes for a ONEWAY message: nowhere. When
+    // it is written (at once for an unknown method, when the handler is done
+    // for a two-way method called one-way), the next message may go ahead,
+    // so requests on a connection still run one at a time.
+    const discarding = (): thrift.TProtocol => {
+      let done = false;
+      return new thrift.TBinaryProtocol(
+        new Transport(undefined, () => {
+          if (done) return;
+          done = true;
+          busy = false;
+          setImmediate(pump);
+        }) as unknown as thrift.TTransport,
+      );
+    };
+
     function pump(): void {
       while (!busy && !closed && pending.length > 0) {
         const t = pending[0]!;
         busy = true;
         try {
-          processor.process(new thrift.TBinaryProtocol(t as unknown as thrift.TTransport), output);
+          // Read the header to learn the message type, then hand it to the
+          // processor, which reads it again.
+          const input = new thrift.TBinaryProtocol(t as unknown as thrift.TTransport);
+          const header = input.readMessageBegin();
+          input.readMessageBegin = () => header;
+          processor.process(input, header.mtype === MESSAGE_ONEWAY ? discarding() : output);
+          // No reply will come to release the connection: go on at once.
+          if (neverReply.has(header.fname)) busy = false;
         } catch (e) {
           busy = false;
           if (isUnderrun(e) && !o.framed) {
