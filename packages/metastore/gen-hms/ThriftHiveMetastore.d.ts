@@ -77,11 +77,13 @@ import GetAllFunctionsResponse = ttypes.GetAllFunctionsResponse
 import ClientCapabilities = ttypes.ClientCapabilities
 import GetProjectionsSpec = ttypes.GetProjectionsSpec
 import GetDatabaseRequest = ttypes.GetDatabaseRequest
+import CreateDatabaseRequest = ttypes.CreateDatabaseRequest
 import DropDatabaseRequest = ttypes.DropDatabaseRequest
 import GetTableRequest = ttypes.GetTableRequest
 import GetTableResult = ttypes.GetTableResult
 import GetTablesRequest = ttypes.GetTablesRequest
 import GetTablesResult = ttypes.GetTablesResult
+import DropTableRequest = ttypes.DropTableRequest
 import CreateTableRequest = ttypes.CreateTableRequest
 import AlterTableRequest = ttypes.AlterTableRequest
 import AlterTableResponse = ttypes.AlterTableResponse
@@ -94,11 +96,13 @@ import AddPartitionsResult = ttypes.AddPartitionsResult
 import DropPartitionsExpr = ttypes.DropPartitionsExpr
 import RequestPartsSpec = ttypes.RequestPartsSpec
 import DropPartitionsRequest = ttypes.DropPartitionsRequest
+import DropPartitionRequest = ttypes.DropPartitionRequest
 import DropPartitionsResult = ttypes.DropPartitionsResult
 import GetPartitionRequest = ttypes.GetPartitionRequest
 import GetPartitionResponse = ttypes.GetPartitionResponse
 import PartitionsRequest = ttypes.PartitionsRequest
 import PartitionsResponse = ttypes.PartitionsResponse
+import GetPartitionsByFilterRequest = ttypes.GetPartitionsByFilterRequest
 import GetPartitionNamesPsRequest = ttypes.GetPartitionNamesPsRequest
 import GetPartitionNamesPsResponse = ttypes.GetPartitionNamesPsResponse
 import GetPartitionsPsWithAuthRequest = ttypes.GetPartitionsPsWithAuthRequest
@@ -136,6 +140,10 @@ declare class Client extends FacebookService.Client {
     create_database(database: Database): Promise<void>;
 
     create_database(database: Database, callback?: (error: ttypes.AlreadyExistsException | ttypes.InvalidObjectException | ttypes.MetaException, response: void)=>void): void;
+
+    create_database_req(createDatabaseRequest: CreateDatabaseRequest): Promise<void>;
+
+    create_database_req(createDatabaseRequest: CreateDatabaseRequest, callback?: (error: ttypes.AlreadyExistsException | ttypes.InvalidObjectException | ttypes.MetaException, response: void)=>void): void;
 
     get_database(name: string): Promise<Database>;
 
@@ -209,6 +217,10 @@ declare class Client extends FacebookService.Client {
 
     drop_table_with_environment_context(dbname: string, name: string, deleteData: boolean, environment_context: EnvironmentContext, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: void)=>void): void;
 
+    drop_table_req(dropTableReq: DropTableRequest): Promise<void>;
+
+    drop_table_req(dropTableReq: DropTableRequest, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: void)=>void): void;
+
     get_tables(db_name: string, pattern: string): Promise<string[]>;
 
     get_tables(db_name: string, pattern: string, callback?: (error: ttypes.MetaException, response: string[])=>void): void;
@@ -224,6 +236,10 @@ declare class Client extends FacebookService.Client {
     get_all_tables(db_name: string): Promise<string[]>;
 
     get_all_tables(db_name: string, callback?: (error: ttypes.MetaException, response: string[])=>void): void;
+
+    get_table_names_by_filter(dbname: string, filter: string, max_tables?: number): Promise<string[]>;
+
+    get_table_names_by_filter(dbname: string, filter: string, max_tables?: number, callback?: (error: ttypes.MetaException | ttypes.InvalidOperationException | ttypes.UnknownDBException, response: string[])=>void): void;
 
     get_table(dbname: string, tbl_name: string): Promise<Table>;
 
@@ -293,6 +309,10 @@ declare class Client extends FacebookService.Client {
 
     drop_partition_with_environment_context(db_name: string, tbl_name: string, part_vals: string[], deleteData: boolean, environment_context: EnvironmentContext, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: boolean)=>void): void;
 
+    drop_partition_req(dropPartitionReq: DropPartitionRequest): Promise<boolean>;
+
+    drop_partition_req(dropPartitionReq: DropPartitionRequest, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: boolean)=>void): void;
+
     drop_partition_by_name(db_name: string, tbl_name: string, part_name: string, deleteData: boolean): Promise<boolean>;
 
     drop_partition_by_name(db_name: string, tbl_name: string, part_name: string, deleteData: boolean, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: boolean)=>void): void;
@@ -333,6 +353,10 @@ declare class Client extends FacebookService.Client {
 
     get_partition_names(db_name: string, tbl_name: string, max_parts?: number, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: string[])=>void): void;
 
+    fetch_partition_names_req(partitionReq: PartitionsRequest): Promise<string[]>;
+
+    fetch_partition_names_req(partitionReq: PartitionsRequest, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: string[])=>void): void;
+
     get_partitions_ps(db_name: string, tbl_name: string, part_vals: string[], max_parts?: number): Promise<Partition[]>;
 
     get_partitions_ps(db_name: string, tbl_name: string, part_vals: string[], max_parts?: number, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: Partition[])=>void): void;
@@ -356,6 +380,10 @@ declare class Client extends FacebookService.Client {
     get_partitions_by_filter(db_name: string, tbl_name: string, filter: string, max_parts?: number): Promise<Partition[]>;
 
     get_partitions_by_filter(db_name: string, tbl_name: string, filter: string, max_parts?: number, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: Partition[])=>void): void;
+
+    get_partitions_by_filter_req(req: GetPartitionsByFilterRequest): Promise<Partition[]>;
+
+    get_partitions_by_filter_req(req: GetPartitionsByFilterRequest, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: Partition[])=>void): void;
 
     get_num_partitions_by_filter(db_name: string, tbl_name: string, filter: string): Promise<number>;
 
@@ -506,6 +534,7 @@ declare class Processor extends FacebookService.Processor {
   constructor(handler: object);
   process(input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_create_database(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_create_database_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_database(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_database_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_database(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
@@ -524,10 +553,12 @@ declare class Processor extends FacebookService.Processor {
     process_create_table_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_table(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_table_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_drop_table_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_tables(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_tables_by_type(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_table_meta(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_all_tables(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_get_table_names_by_filter(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_table(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_table_objects_by_name(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_table_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
@@ -545,6 +576,7 @@ declare class Processor extends FacebookService.Processor {
     process_append_partition_by_name(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_partition(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_partition_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_drop_partition_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_partition_by_name(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_partitions_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
@@ -555,12 +587,14 @@ declare class Processor extends FacebookService.Processor {
     process_get_partitions_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_with_auth(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition_names(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_fetch_partition_names_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_ps(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_ps_with_auth(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_ps_with_auth_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition_names_ps(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition_names_ps_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_by_filter(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_get_partitions_by_filter_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_num_partitions_by_filter(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_by_names(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_by_names_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;

@@ -167,6 +167,155 @@ const ThriftHiveMetastore_create_database_result = class {
   }
 
 };
+const ThriftHiveMetastore_create_database_req_args = class {
+  constructor(args) {
+    this.createDatabaseRequest = null;
+    if (args) {
+      if (args.createDatabaseRequest !== undefined && args.createDatabaseRequest !== null) {
+        this.createDatabaseRequest = new ttypes.CreateDatabaseRequest(args.createDatabaseRequest);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.createDatabaseRequest = new ttypes.CreateDatabaseRequest();
+          this.createDatabaseRequest.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_create_database_req_args');
+    if (this.createDatabaseRequest !== null && this.createDatabaseRequest !== undefined) {
+      output.writeFieldBegin('createDatabaseRequest', Thrift.Type.STRUCT, 1);
+      this.createDatabaseRequest.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_create_database_req_result = class {
+  constructor(args) {
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    if (args instanceof ttypes.AlreadyExistsException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.InvalidObjectException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o3 = args;
+        return;
+    }
+    if (args) {
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.AlreadyExistsException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.InvalidObjectException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.MetaException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_create_database_req_result');
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_get_database_args = class {
   constructor(args) {
     this.name = null;
@@ -865,12 +1014,12 @@ const ThriftHiveMetastore_get_databases_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3375 = input.readListBegin();
-          const _size374 = _rtmp3375.size || 0;
-          for (let _i376 = 0; _i376 < _size374; ++_i376) {
-            let elem377 = null;
-            elem377 = input.readString();
-            this.success.push(elem377);
+          const _rtmp3387 = input.readListBegin();
+          const _size386 = _rtmp3387.size || 0;
+          for (let _i388 = 0; _i388 < _size386; ++_i388) {
+            let elem389 = null;
+            elem389 = input.readString();
+            this.success.push(elem389);
           }
           input.readListEnd();
         } else {
@@ -899,10 +1048,10 @@ const ThriftHiveMetastore_get_databases_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter378 in this.success) {
-        if (this.success.hasOwnProperty(iter378)) {
-          iter378 = this.success[iter378];
-          output.writeString(iter378);
+      for (let iter390 in this.success) {
+        if (this.success.hasOwnProperty(iter390)) {
+          iter390 = this.success[iter390];
+          output.writeString(iter390);
         }
       }
       output.writeListEnd();
@@ -977,12 +1126,12 @@ const ThriftHiveMetastore_get_all_databases_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3380 = input.readListBegin();
-          const _size379 = _rtmp3380.size || 0;
-          for (let _i381 = 0; _i381 < _size379; ++_i381) {
-            let elem382 = null;
-            elem382 = input.readString();
-            this.success.push(elem382);
+          const _rtmp3392 = input.readListBegin();
+          const _size391 = _rtmp3392.size || 0;
+          for (let _i393 = 0; _i393 < _size391; ++_i393) {
+            let elem394 = null;
+            elem394 = input.readString();
+            this.success.push(elem394);
           }
           input.readListEnd();
         } else {
@@ -1011,10 +1160,10 @@ const ThriftHiveMetastore_get_all_databases_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter383 in this.success) {
-        if (this.success.hasOwnProperty(iter383)) {
-          iter383 = this.success[iter383];
-          output.writeString(iter383);
+      for (let iter395 in this.success) {
+        if (this.success.hasOwnProperty(iter395)) {
+          iter395 = this.success[iter395];
+          output.writeString(iter395);
         }
       }
       output.writeListEnd();
@@ -1284,13 +1433,13 @@ const ThriftHiveMetastore_get_fields_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3385 = input.readListBegin();
-          const _size384 = _rtmp3385.size || 0;
-          for (let _i386 = 0; _i386 < _size384; ++_i386) {
-            let elem387 = null;
-            elem387 = new ttypes.FieldSchema();
-            elem387.read(input);
-            this.success.push(elem387);
+          const _rtmp3397 = input.readListBegin();
+          const _size396 = _rtmp3397.size || 0;
+          for (let _i398 = 0; _i398 < _size396; ++_i398) {
+            let elem399 = null;
+            elem399 = new ttypes.FieldSchema();
+            elem399.read(input);
+            this.success.push(elem399);
           }
           input.readListEnd();
         } else {
@@ -1335,10 +1484,10 @@ const ThriftHiveMetastore_get_fields_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter388 in this.success) {
-        if (this.success.hasOwnProperty(iter388)) {
-          iter388 = this.success[iter388];
-          iter388.write(output);
+      for (let iter400 in this.success) {
+        if (this.success.hasOwnProperty(iter400)) {
+          iter400 = this.success[iter400];
+          iter400.write(output);
         }
       }
       output.writeListEnd();
@@ -1494,13 +1643,13 @@ const ThriftHiveMetastore_get_fields_with_environment_context_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3390 = input.readListBegin();
-          const _size389 = _rtmp3390.size || 0;
-          for (let _i391 = 0; _i391 < _size389; ++_i391) {
-            let elem392 = null;
-            elem392 = new ttypes.FieldSchema();
-            elem392.read(input);
-            this.success.push(elem392);
+          const _rtmp3402 = input.readListBegin();
+          const _size401 = _rtmp3402.size || 0;
+          for (let _i403 = 0; _i403 < _size401; ++_i403) {
+            let elem404 = null;
+            elem404 = new ttypes.FieldSchema();
+            elem404.read(input);
+            this.success.push(elem404);
           }
           input.readListEnd();
         } else {
@@ -1545,10 +1694,10 @@ const ThriftHiveMetastore_get_fields_with_environment_context_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter393 in this.success) {
-        if (this.success.hasOwnProperty(iter393)) {
-          iter393 = this.success[iter393];
-          iter393.write(output);
+      for (let iter405 in this.success) {
+        if (this.success.hasOwnProperty(iter405)) {
+          iter405 = this.success[iter405];
+          iter405.write(output);
         }
       }
       output.writeListEnd();
@@ -1853,13 +2002,13 @@ const ThriftHiveMetastore_get_schema_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3395 = input.readListBegin();
-          const _size394 = _rtmp3395.size || 0;
-          for (let _i396 = 0; _i396 < _size394; ++_i396) {
-            let elem397 = null;
-            elem397 = new ttypes.FieldSchema();
-            elem397.read(input);
-            this.success.push(elem397);
+          const _rtmp3407 = input.readListBegin();
+          const _size406 = _rtmp3407.size || 0;
+          for (let _i408 = 0; _i408 < _size406; ++_i408) {
+            let elem409 = null;
+            elem409 = new ttypes.FieldSchema();
+            elem409.read(input);
+            this.success.push(elem409);
           }
           input.readListEnd();
         } else {
@@ -1904,10 +2053,10 @@ const ThriftHiveMetastore_get_schema_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter398 in this.success) {
-        if (this.success.hasOwnProperty(iter398)) {
-          iter398 = this.success[iter398];
-          iter398.write(output);
+      for (let iter410 in this.success) {
+        if (this.success.hasOwnProperty(iter410)) {
+          iter410 = this.success[iter410];
+          iter410.write(output);
         }
       }
       output.writeListEnd();
@@ -2063,13 +2212,13 @@ const ThriftHiveMetastore_get_schema_with_environment_context_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3400 = input.readListBegin();
-          const _size399 = _rtmp3400.size || 0;
-          for (let _i401 = 0; _i401 < _size399; ++_i401) {
-            let elem402 = null;
-            elem402 = new ttypes.FieldSchema();
-            elem402.read(input);
-            this.success.push(elem402);
+          const _rtmp3412 = input.readListBegin();
+          const _size411 = _rtmp3412.size || 0;
+          for (let _i413 = 0; _i413 < _size411; ++_i413) {
+            let elem414 = null;
+            elem414 = new ttypes.FieldSchema();
+            elem414.read(input);
+            this.success.push(elem414);
           }
           input.readListEnd();
         } else {
@@ -2114,10 +2263,10 @@ const ThriftHiveMetastore_get_schema_with_environment_context_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter403 in this.success) {
-        if (this.success.hasOwnProperty(iter403)) {
-          iter403 = this.success[iter403];
-          iter403.write(output);
+      for (let iter415 in this.success) {
+        if (this.success.hasOwnProperty(iter415)) {
+          iter415 = this.success[iter415];
+          iter415.write(output);
         }
       }
       output.writeListEnd();
@@ -3163,6 +3312,134 @@ const ThriftHiveMetastore_drop_table_with_environment_context_result = class {
   }
 
 };
+const ThriftHiveMetastore_drop_table_req_args = class {
+  constructor(args) {
+    this.dropTableReq = null;
+    if (args) {
+      if (args.dropTableReq !== undefined && args.dropTableReq !== null) {
+        this.dropTableReq = new ttypes.DropTableRequest(args.dropTableReq);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.dropTableReq = new ttypes.DropTableRequest();
+          this.dropTableReq.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_drop_table_req_args');
+    if (this.dropTableReq !== null && this.dropTableReq !== undefined) {
+      output.writeFieldBegin('dropTableReq', Thrift.Type.STRUCT, 1);
+      this.dropTableReq.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_drop_table_req_result = class {
+  constructor(args) {
+    this.o1 = null;
+    this.o3 = null;
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o3 = args;
+        return;
+    }
+    if (args) {
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.NoSuchObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.MetaException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_drop_table_req_result');
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 2);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_get_tables_args = class {
   constructor(args) {
     this.db_name = null;
@@ -3259,12 +3536,12 @@ const ThriftHiveMetastore_get_tables_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3405 = input.readListBegin();
-          const _size404 = _rtmp3405.size || 0;
-          for (let _i406 = 0; _i406 < _size404; ++_i406) {
-            let elem407 = null;
-            elem407 = input.readString();
-            this.success.push(elem407);
+          const _rtmp3417 = input.readListBegin();
+          const _size416 = _rtmp3417.size || 0;
+          for (let _i418 = 0; _i418 < _size416; ++_i418) {
+            let elem419 = null;
+            elem419 = input.readString();
+            this.success.push(elem419);
           }
           input.readListEnd();
         } else {
@@ -3293,10 +3570,10 @@ const ThriftHiveMetastore_get_tables_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter408 in this.success) {
-        if (this.success.hasOwnProperty(iter408)) {
-          iter408 = this.success[iter408];
-          output.writeString(iter408);
+      for (let iter420 in this.success) {
+        if (this.success.hasOwnProperty(iter420)) {
+          iter420 = this.success[iter420];
+          output.writeString(iter420);
         }
       }
       output.writeListEnd();
@@ -3425,12 +3702,12 @@ const ThriftHiveMetastore_get_tables_by_type_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3410 = input.readListBegin();
-          const _size409 = _rtmp3410.size || 0;
-          for (let _i411 = 0; _i411 < _size409; ++_i411) {
-            let elem412 = null;
-            elem412 = input.readString();
-            this.success.push(elem412);
+          const _rtmp3422 = input.readListBegin();
+          const _size421 = _rtmp3422.size || 0;
+          for (let _i423 = 0; _i423 < _size421; ++_i423) {
+            let elem424 = null;
+            elem424 = input.readString();
+            this.success.push(elem424);
           }
           input.readListEnd();
         } else {
@@ -3459,10 +3736,10 @@ const ThriftHiveMetastore_get_tables_by_type_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter413 in this.success) {
-        if (this.success.hasOwnProperty(iter413)) {
-          iter413 = this.success[iter413];
-          output.writeString(iter413);
+      for (let iter425 in this.success) {
+        if (this.success.hasOwnProperty(iter425)) {
+          iter425 = this.success[iter425];
+          output.writeString(iter425);
         }
       }
       output.writeListEnd();
@@ -3524,12 +3801,12 @@ const ThriftHiveMetastore_get_table_meta_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.tbl_types = [];
-          const _rtmp3415 = input.readListBegin();
-          const _size414 = _rtmp3415.size || 0;
-          for (let _i416 = 0; _i416 < _size414; ++_i416) {
-            let elem417 = null;
-            elem417 = input.readString();
-            this.tbl_types.push(elem417);
+          const _rtmp3427 = input.readListBegin();
+          const _size426 = _rtmp3427.size || 0;
+          for (let _i428 = 0; _i428 < _size426; ++_i428) {
+            let elem429 = null;
+            elem429 = input.readString();
+            this.tbl_types.push(elem429);
           }
           input.readListEnd();
         } else {
@@ -3560,10 +3837,10 @@ const ThriftHiveMetastore_get_table_meta_args = class {
     if (this.tbl_types !== null && this.tbl_types !== undefined) {
       output.writeFieldBegin('tbl_types', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.tbl_types.length);
-      for (let iter418 in this.tbl_types) {
-        if (this.tbl_types.hasOwnProperty(iter418)) {
-          iter418 = this.tbl_types[iter418];
-          output.writeString(iter418);
+      for (let iter430 in this.tbl_types) {
+        if (this.tbl_types.hasOwnProperty(iter430)) {
+          iter430 = this.tbl_types[iter430];
+          output.writeString(iter430);
         }
       }
       output.writeListEnd();
@@ -3606,13 +3883,13 @@ const ThriftHiveMetastore_get_table_meta_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3420 = input.readListBegin();
-          const _size419 = _rtmp3420.size || 0;
-          for (let _i421 = 0; _i421 < _size419; ++_i421) {
-            let elem422 = null;
-            elem422 = new ttypes.TableMeta();
-            elem422.read(input);
-            this.success.push(elem422);
+          const _rtmp3432 = input.readListBegin();
+          const _size431 = _rtmp3432.size || 0;
+          for (let _i433 = 0; _i433 < _size431; ++_i433) {
+            let elem434 = null;
+            elem434 = new ttypes.TableMeta();
+            elem434.read(input);
+            this.success.push(elem434);
           }
           input.readListEnd();
         } else {
@@ -3641,10 +3918,10 @@ const ThriftHiveMetastore_get_table_meta_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter423 in this.success) {
-        if (this.success.hasOwnProperty(iter423)) {
-          iter423 = this.success[iter423];
-          iter423.write(output);
+      for (let iter435 in this.success) {
+        if (this.success.hasOwnProperty(iter435)) {
+          iter435 = this.success[iter435];
+          iter435.write(output);
         }
       }
       output.writeListEnd();
@@ -3744,12 +4021,12 @@ const ThriftHiveMetastore_get_all_tables_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3425 = input.readListBegin();
-          const _size424 = _rtmp3425.size || 0;
-          for (let _i426 = 0; _i426 < _size424; ++_i426) {
-            let elem427 = null;
-            elem427 = input.readString();
-            this.success.push(elem427);
+          const _rtmp3437 = input.readListBegin();
+          const _size436 = _rtmp3437.size || 0;
+          for (let _i438 = 0; _i438 < _size436; ++_i438) {
+            let elem439 = null;
+            elem439 = input.readString();
+            this.success.push(elem439);
           }
           input.readListEnd();
         } else {
@@ -3778,10 +4055,10 @@ const ThriftHiveMetastore_get_all_tables_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter428 in this.success) {
-        if (this.success.hasOwnProperty(iter428)) {
-          iter428 = this.success[iter428];
-          output.writeString(iter428);
+      for (let iter440 in this.success) {
+        if (this.success.hasOwnProperty(iter440)) {
+          iter440 = this.success[iter440];
+          output.writeString(iter440);
         }
       }
       output.writeListEnd();
@@ -3790,6 +4067,214 @@ const ThriftHiveMetastore_get_all_tables_result = class {
     if (this.o1 !== null && this.o1 !== undefined) {
       output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
       this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_table_names_by_filter_args = class {
+  constructor(args) {
+    this.dbname = null;
+    this.filter = null;
+    this.max_tables = -1;
+    if (args) {
+      if (args.dbname !== undefined && args.dbname !== null) {
+        this.dbname = args.dbname;
+      }
+      if (args.filter !== undefined && args.filter !== null) {
+        this.filter = args.filter;
+      }
+      if (args.max_tables !== undefined && args.max_tables !== null) {
+        this.max_tables = args.max_tables;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbname = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.filter = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.I16) {
+          this.max_tables = input.readI16();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_table_names_by_filter_args');
+    if (this.dbname !== null && this.dbname !== undefined) {
+      output.writeFieldBegin('dbname', Thrift.Type.STRING, 1);
+      output.writeString(this.dbname);
+      output.writeFieldEnd();
+    }
+    if (this.filter !== null && this.filter !== undefined) {
+      output.writeFieldBegin('filter', Thrift.Type.STRING, 2);
+      output.writeString(this.filter);
+      output.writeFieldEnd();
+    }
+    if (this.max_tables !== null && this.max_tables !== undefined) {
+      output.writeFieldBegin('max_tables', Thrift.Type.I16, 3);
+      output.writeI16(this.max_tables);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_table_names_by_filter_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.InvalidOperationException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.UnknownDBException) {
+        this.o3 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = Thrift.copyList(args.success, [null]);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.LIST) {
+          this.success = [];
+          const _rtmp3442 = input.readListBegin();
+          const _size441 = _rtmp3442.size || 0;
+          for (let _i443 = 0; _i443 < _size441; ++_i443) {
+            let elem444 = null;
+            elem444 = input.readString();
+            this.success.push(elem444);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.InvalidOperationException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.UnknownDBException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_table_names_by_filter_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.LIST, 0);
+      output.writeListBegin(Thrift.Type.STRING, this.success.length);
+      for (let iter445 in this.success) {
+        if (this.success.hasOwnProperty(iter445)) {
+          iter445 = this.success[iter445];
+          output.writeString(iter445);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
       output.writeFieldEnd();
     }
     output.writeFieldStop();
@@ -3989,12 +4474,12 @@ const ThriftHiveMetastore_get_table_objects_by_name_args = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.tbl_names = [];
-          const _rtmp3430 = input.readListBegin();
-          const _size429 = _rtmp3430.size || 0;
-          for (let _i431 = 0; _i431 < _size429; ++_i431) {
-            let elem432 = null;
-            elem432 = input.readString();
-            this.tbl_names.push(elem432);
+          const _rtmp3447 = input.readListBegin();
+          const _size446 = _rtmp3447.size || 0;
+          for (let _i448 = 0; _i448 < _size446; ++_i448) {
+            let elem449 = null;
+            elem449 = input.readString();
+            this.tbl_names.push(elem449);
           }
           input.readListEnd();
         } else {
@@ -4020,10 +4505,10 @@ const ThriftHiveMetastore_get_table_objects_by_name_args = class {
     if (this.tbl_names !== null && this.tbl_names !== undefined) {
       output.writeFieldBegin('tbl_names', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRING, this.tbl_names.length);
-      for (let iter433 in this.tbl_names) {
-        if (this.tbl_names.hasOwnProperty(iter433)) {
-          iter433 = this.tbl_names[iter433];
-          output.writeString(iter433);
+      for (let iter450 in this.tbl_names) {
+        if (this.tbl_names.hasOwnProperty(iter450)) {
+          iter450 = this.tbl_names[iter450];
+          output.writeString(iter450);
         }
       }
       output.writeListEnd();
@@ -4058,13 +4543,13 @@ const ThriftHiveMetastore_get_table_objects_by_name_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3435 = input.readListBegin();
-          const _size434 = _rtmp3435.size || 0;
-          for (let _i436 = 0; _i436 < _size434; ++_i436) {
-            let elem437 = null;
-            elem437 = new ttypes.Table();
-            elem437.read(input);
-            this.success.push(elem437);
+          const _rtmp3452 = input.readListBegin();
+          const _size451 = _rtmp3452.size || 0;
+          for (let _i453 = 0; _i453 < _size451; ++_i453) {
+            let elem454 = null;
+            elem454 = new ttypes.Table();
+            elem454.read(input);
+            this.success.push(elem454);
           }
           input.readListEnd();
         } else {
@@ -4088,10 +4573,10 @@ const ThriftHiveMetastore_get_table_objects_by_name_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter438 in this.success) {
-        if (this.success.hasOwnProperty(iter438)) {
-          iter438 = this.success[iter438];
-          iter438.write(output);
+      for (let iter455 in this.success) {
+        if (this.success.hasOwnProperty(iter455)) {
+          iter455 = this.success[iter455];
+          iter455.write(output);
         }
       }
       output.writeListEnd();
@@ -5432,13 +5917,13 @@ const ThriftHiveMetastore_add_partitions_args = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.new_parts = [];
-          const _rtmp3440 = input.readListBegin();
-          const _size439 = _rtmp3440.size || 0;
-          for (let _i441 = 0; _i441 < _size439; ++_i441) {
-            let elem442 = null;
-            elem442 = new ttypes.Partition();
-            elem442.read(input);
-            this.new_parts.push(elem442);
+          const _rtmp3457 = input.readListBegin();
+          const _size456 = _rtmp3457.size || 0;
+          for (let _i458 = 0; _i458 < _size456; ++_i458) {
+            let elem459 = null;
+            elem459 = new ttypes.Partition();
+            elem459.read(input);
+            this.new_parts.push(elem459);
           }
           input.readListEnd();
         } else {
@@ -5462,10 +5947,10 @@ const ThriftHiveMetastore_add_partitions_args = class {
     if (this.new_parts !== null && this.new_parts !== undefined) {
       output.writeFieldBegin('new_parts', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.new_parts.length);
-      for (let iter443 in this.new_parts) {
-        if (this.new_parts.hasOwnProperty(iter443)) {
-          iter443 = this.new_parts[iter443];
-          iter443.write(output);
+      for (let iter460 in this.new_parts) {
+        if (this.new_parts.hasOwnProperty(iter460)) {
+          iter460 = this.new_parts[iter460];
+          iter460.write(output);
         }
       }
       output.writeListEnd();
@@ -5634,12 +6119,12 @@ const ThriftHiveMetastore_append_partition_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3445 = input.readListBegin();
-          const _size444 = _rtmp3445.size || 0;
-          for (let _i446 = 0; _i446 < _size444; ++_i446) {
-            let elem447 = null;
-            elem447 = input.readString();
-            this.part_vals.push(elem447);
+          const _rtmp3462 = input.readListBegin();
+          const _size461 = _rtmp3462.size || 0;
+          for (let _i463 = 0; _i463 < _size461; ++_i463) {
+            let elem464 = null;
+            elem464 = input.readString();
+            this.part_vals.push(elem464);
           }
           input.readListEnd();
         } else {
@@ -5670,10 +6155,10 @@ const ThriftHiveMetastore_append_partition_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter448 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter448)) {
-          iter448 = this.part_vals[iter448];
-          output.writeString(iter448);
+      for (let iter465 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter465)) {
+          iter465 = this.part_vals[iter465];
+          output.writeString(iter465);
         }
       }
       output.writeListEnd();
@@ -6013,12 +6498,12 @@ const ThriftHiveMetastore_append_partition_with_environment_context_args = class
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3450 = input.readListBegin();
-          const _size449 = _rtmp3450.size || 0;
-          for (let _i451 = 0; _i451 < _size449; ++_i451) {
-            let elem452 = null;
-            elem452 = input.readString();
-            this.part_vals.push(elem452);
+          const _rtmp3467 = input.readListBegin();
+          const _size466 = _rtmp3467.size || 0;
+          for (let _i468 = 0; _i468 < _size466; ++_i468) {
+            let elem469 = null;
+            elem469 = input.readString();
+            this.part_vals.push(elem469);
           }
           input.readListEnd();
         } else {
@@ -6057,10 +6542,10 @@ const ThriftHiveMetastore_append_partition_with_environment_context_args = class
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter453 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter453)) {
-          iter453 = this.part_vals[iter453];
-          output.writeString(iter453);
+      for (let iter470 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter470)) {
+          iter470 = this.part_vals[iter470];
+          output.writeString(iter470);
         }
       }
       output.writeListEnd();
@@ -6433,12 +6918,12 @@ const ThriftHiveMetastore_drop_partition_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3455 = input.readListBegin();
-          const _size454 = _rtmp3455.size || 0;
-          for (let _i456 = 0; _i456 < _size454; ++_i456) {
-            let elem457 = null;
-            elem457 = input.readString();
-            this.part_vals.push(elem457);
+          const _rtmp3472 = input.readListBegin();
+          const _size471 = _rtmp3472.size || 0;
+          for (let _i473 = 0; _i473 < _size471; ++_i473) {
+            let elem474 = null;
+            elem474 = input.readString();
+            this.part_vals.push(elem474);
           }
           input.readListEnd();
         } else {
@@ -6476,10 +6961,10 @@ const ThriftHiveMetastore_drop_partition_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter458 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter458)) {
-          iter458 = this.part_vals[iter458];
-          output.writeString(iter458);
+      for (let iter475 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter475)) {
+          iter475 = this.part_vals[iter475];
+          output.writeString(iter475);
         }
       }
       output.writeListEnd();
@@ -6640,12 +7125,12 @@ const ThriftHiveMetastore_drop_partition_with_environment_context_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3460 = input.readListBegin();
-          const _size459 = _rtmp3460.size || 0;
-          for (let _i461 = 0; _i461 < _size459; ++_i461) {
-            let elem462 = null;
-            elem462 = input.readString();
-            this.part_vals.push(elem462);
+          const _rtmp3477 = input.readListBegin();
+          const _size476 = _rtmp3477.size || 0;
+          for (let _i478 = 0; _i478 < _size476; ++_i478) {
+            let elem479 = null;
+            elem479 = input.readString();
+            this.part_vals.push(elem479);
           }
           input.readListEnd();
         } else {
@@ -6691,10 +7176,10 @@ const ThriftHiveMetastore_drop_partition_with_environment_context_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter463 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter463)) {
-          iter463 = this.part_vals[iter463];
-          output.writeString(iter463);
+      for (let iter480 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter480)) {
+          iter480 = this.part_vals[iter480];
+          output.writeString(iter480);
         }
       }
       output.writeListEnd();
@@ -6786,6 +7271,150 @@ const ThriftHiveMetastore_drop_partition_with_environment_context_result = class
 
   write (output) {
     output.writeStructBegin('ThriftHiveMetastore_drop_partition_with_environment_context_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.BOOL, 0);
+      output.writeBool(this.success);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_drop_partition_req_args = class {
+  constructor(args) {
+    this.dropPartitionReq = null;
+    if (args) {
+      if (args.dropPartitionReq !== undefined && args.dropPartitionReq !== null) {
+        this.dropPartitionReq = new ttypes.DropPartitionRequest(args.dropPartitionReq);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.dropPartitionReq = new ttypes.DropPartitionRequest();
+          this.dropPartitionReq.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_drop_partition_req_args');
+    if (this.dropPartitionReq !== null && this.dropPartitionReq !== undefined) {
+      output.writeFieldBegin('dropPartitionReq', Thrift.Type.STRUCT, 1);
+      this.dropPartitionReq.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_drop_partition_req_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = args.success;
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.BOOL) {
+          this.success = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.NoSuchObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.MetaException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_drop_partition_req_result');
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.BOOL, 0);
       output.writeBool(this.success);
@@ -7185,12 +7814,12 @@ const ThriftHiveMetastore_get_partition_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3465 = input.readListBegin();
-          const _size464 = _rtmp3465.size || 0;
-          for (let _i466 = 0; _i466 < _size464; ++_i466) {
-            let elem467 = null;
-            elem467 = input.readString();
-            this.part_vals.push(elem467);
+          const _rtmp3482 = input.readListBegin();
+          const _size481 = _rtmp3482.size || 0;
+          for (let _i483 = 0; _i483 < _size481; ++_i483) {
+            let elem484 = null;
+            elem484 = input.readString();
+            this.part_vals.push(elem484);
           }
           input.readListEnd();
         } else {
@@ -7221,10 +7850,10 @@ const ThriftHiveMetastore_get_partition_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter468 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter468)) {
-          iter468 = this.part_vals[iter468];
-          output.writeString(iter468);
+      for (let iter485 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter485)) {
+          iter485 = this.part_vals[iter485];
+          output.writeString(iter485);
         }
       }
       output.writeListEnd();
@@ -7526,12 +8155,12 @@ const ThriftHiveMetastore_get_partition_with_auth_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3470 = input.readListBegin();
-          const _size469 = _rtmp3470.size || 0;
-          for (let _i471 = 0; _i471 < _size469; ++_i471) {
-            let elem472 = null;
-            elem472 = input.readString();
-            this.part_vals.push(elem472);
+          const _rtmp3487 = input.readListBegin();
+          const _size486 = _rtmp3487.size || 0;
+          for (let _i488 = 0; _i488 < _size486; ++_i488) {
+            let elem489 = null;
+            elem489 = input.readString();
+            this.part_vals.push(elem489);
           }
           input.readListEnd();
         } else {
@@ -7548,12 +8177,12 @@ const ThriftHiveMetastore_get_partition_with_auth_args = class {
         case 5:
         if (ftype == Thrift.Type.LIST) {
           this.group_names = [];
-          const _rtmp3474 = input.readListBegin();
-          const _size473 = _rtmp3474.size || 0;
-          for (let _i475 = 0; _i475 < _size473; ++_i475) {
-            let elem476 = null;
-            elem476 = input.readString();
-            this.group_names.push(elem476);
+          const _rtmp3491 = input.readListBegin();
+          const _size490 = _rtmp3491.size || 0;
+          for (let _i492 = 0; _i492 < _size490; ++_i492) {
+            let elem493 = null;
+            elem493 = input.readString();
+            this.group_names.push(elem493);
           }
           input.readListEnd();
         } else {
@@ -7584,10 +8213,10 @@ const ThriftHiveMetastore_get_partition_with_auth_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter477 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter477)) {
-          iter477 = this.part_vals[iter477];
-          output.writeString(iter477);
+      for (let iter494 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter494)) {
+          iter494 = this.part_vals[iter494];
+          output.writeString(iter494);
         }
       }
       output.writeListEnd();
@@ -7601,10 +8230,10 @@ const ThriftHiveMetastore_get_partition_with_auth_args = class {
     if (this.group_names !== null && this.group_names !== undefined) {
       output.writeFieldBegin('group_names', Thrift.Type.LIST, 5);
       output.writeListBegin(Thrift.Type.STRING, this.group_names.length);
-      for (let iter478 in this.group_names) {
-        if (this.group_names.hasOwnProperty(iter478)) {
-          iter478 = this.group_names[iter478];
-          output.writeString(iter478);
+      for (let iter495 in this.group_names) {
+        if (this.group_names.hasOwnProperty(iter495)) {
+          iter495 = this.group_names[iter495];
+          output.writeString(iter495);
         }
       }
       output.writeListEnd();
@@ -8001,13 +8630,13 @@ const ThriftHiveMetastore_get_partitions_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3480 = input.readListBegin();
-          const _size479 = _rtmp3480.size || 0;
-          for (let _i481 = 0; _i481 < _size479; ++_i481) {
-            let elem482 = null;
-            elem482 = new ttypes.Partition();
-            elem482.read(input);
-            this.success.push(elem482);
+          const _rtmp3497 = input.readListBegin();
+          const _size496 = _rtmp3497.size || 0;
+          for (let _i498 = 0; _i498 < _size496; ++_i498) {
+            let elem499 = null;
+            elem499 = new ttypes.Partition();
+            elem499.read(input);
+            this.success.push(elem499);
           }
           input.readListEnd();
         } else {
@@ -8044,10 +8673,10 @@ const ThriftHiveMetastore_get_partitions_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter483 in this.success) {
-        if (this.success.hasOwnProperty(iter483)) {
-          iter483 = this.success[iter483];
-          iter483.write(output);
+      for (let iter500 in this.success) {
+        if (this.success.hasOwnProperty(iter500)) {
+          iter500 = this.success[iter500];
+          iter500.write(output);
         }
       }
       output.writeListEnd();
@@ -8281,12 +8910,12 @@ const ThriftHiveMetastore_get_partitions_with_auth_args = class {
         case 5:
         if (ftype == Thrift.Type.LIST) {
           this.group_names = [];
-          const _rtmp3485 = input.readListBegin();
-          const _size484 = _rtmp3485.size || 0;
-          for (let _i486 = 0; _i486 < _size484; ++_i486) {
-            let elem487 = null;
-            elem487 = input.readString();
-            this.group_names.push(elem487);
+          const _rtmp3502 = input.readListBegin();
+          const _size501 = _rtmp3502.size || 0;
+          for (let _i503 = 0; _i503 < _size501; ++_i503) {
+            let elem504 = null;
+            elem504 = input.readString();
+            this.group_names.push(elem504);
           }
           input.readListEnd();
         } else {
@@ -8327,10 +8956,10 @@ const ThriftHiveMetastore_get_partitions_with_auth_args = class {
     if (this.group_names !== null && this.group_names !== undefined) {
       output.writeFieldBegin('group_names', Thrift.Type.LIST, 5);
       output.writeListBegin(Thrift.Type.STRING, this.group_names.length);
-      for (let iter488 in this.group_names) {
-        if (this.group_names.hasOwnProperty(iter488)) {
-          iter488 = this.group_names[iter488];
-          output.writeString(iter488);
+      for (let iter505 in this.group_names) {
+        if (this.group_names.hasOwnProperty(iter505)) {
+          iter505 = this.group_names[iter505];
+          output.writeString(iter505);
         }
       }
       output.writeListEnd();
@@ -8381,13 +9010,13 @@ const ThriftHiveMetastore_get_partitions_with_auth_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3490 = input.readListBegin();
-          const _size489 = _rtmp3490.size || 0;
-          for (let _i491 = 0; _i491 < _size489; ++_i491) {
-            let elem492 = null;
-            elem492 = new ttypes.Partition();
-            elem492.read(input);
-            this.success.push(elem492);
+          const _rtmp3507 = input.readListBegin();
+          const _size506 = _rtmp3507.size || 0;
+          for (let _i508 = 0; _i508 < _size506; ++_i508) {
+            let elem509 = null;
+            elem509 = new ttypes.Partition();
+            elem509.read(input);
+            this.success.push(elem509);
           }
           input.readListEnd();
         } else {
@@ -8424,10 +9053,10 @@ const ThriftHiveMetastore_get_partitions_with_auth_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter493 in this.success) {
-        if (this.success.hasOwnProperty(iter493)) {
-          iter493 = this.success[iter493];
-          iter493.write(output);
+      for (let iter510 in this.success) {
+        if (this.success.hasOwnProperty(iter510)) {
+          iter510 = this.success[iter510];
+          iter510.write(output);
         }
       }
       output.writeListEnd();
@@ -8569,12 +9198,12 @@ const ThriftHiveMetastore_get_partition_names_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3495 = input.readListBegin();
-          const _size494 = _rtmp3495.size || 0;
-          for (let _i496 = 0; _i496 < _size494; ++_i496) {
-            let elem497 = null;
-            elem497 = input.readString();
-            this.success.push(elem497);
+          const _rtmp3512 = input.readListBegin();
+          const _size511 = _rtmp3512.size || 0;
+          for (let _i513 = 0; _i513 < _size511; ++_i513) {
+            let elem514 = null;
+            elem514 = input.readString();
+            this.success.push(elem514);
           }
           input.readListEnd();
         } else {
@@ -8611,10 +9240,169 @@ const ThriftHiveMetastore_get_partition_names_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter498 in this.success) {
-        if (this.success.hasOwnProperty(iter498)) {
-          iter498 = this.success[iter498];
-          output.writeString(iter498);
+      for (let iter515 in this.success) {
+        if (this.success.hasOwnProperty(iter515)) {
+          iter515 = this.success[iter515];
+          output.writeString(iter515);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_fetch_partition_names_req_args = class {
+  constructor(args) {
+    this.partitionReq = null;
+    if (args) {
+      if (args.partitionReq !== undefined && args.partitionReq !== null) {
+        this.partitionReq = new ttypes.PartitionsRequest(args.partitionReq);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.partitionReq = new ttypes.PartitionsRequest();
+          this.partitionReq.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_fetch_partition_names_req_args');
+    if (this.partitionReq !== null && this.partitionReq !== undefined) {
+      output.writeFieldBegin('partitionReq', Thrift.Type.STRUCT, 1);
+      this.partitionReq.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_fetch_partition_names_req_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = Thrift.copyList(args.success, [null]);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.LIST) {
+          this.success = [];
+          const _rtmp3517 = input.readListBegin();
+          const _size516 = _rtmp3517.size || 0;
+          for (let _i518 = 0; _i518 < _size516; ++_i518) {
+            let elem519 = null;
+            elem519 = input.readString();
+            this.success.push(elem519);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.NoSuchObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.MetaException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_fetch_partition_names_req_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.LIST, 0);
+      output.writeListBegin(Thrift.Type.STRING, this.success.length);
+      for (let iter520 in this.success) {
+        if (this.success.hasOwnProperty(iter520)) {
+          iter520 = this.success[iter520];
+          output.writeString(iter520);
         }
       }
       output.writeListEnd();
@@ -8685,12 +9473,12 @@ const ThriftHiveMetastore_get_partitions_ps_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3500 = input.readListBegin();
-          const _size499 = _rtmp3500.size || 0;
-          for (let _i501 = 0; _i501 < _size499; ++_i501) {
-            let elem502 = null;
-            elem502 = input.readString();
-            this.part_vals.push(elem502);
+          const _rtmp3522 = input.readListBegin();
+          const _size521 = _rtmp3522.size || 0;
+          for (let _i523 = 0; _i523 < _size521; ++_i523) {
+            let elem524 = null;
+            elem524 = input.readString();
+            this.part_vals.push(elem524);
           }
           input.readListEnd();
         } else {
@@ -8728,10 +9516,10 @@ const ThriftHiveMetastore_get_partitions_ps_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter503 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter503)) {
-          iter503 = this.part_vals[iter503];
-          output.writeString(iter503);
+      for (let iter525 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter525)) {
+          iter525 = this.part_vals[iter525];
+          output.writeString(iter525);
         }
       }
       output.writeListEnd();
@@ -8787,13 +9575,13 @@ const ThriftHiveMetastore_get_partitions_ps_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3505 = input.readListBegin();
-          const _size504 = _rtmp3505.size || 0;
-          for (let _i506 = 0; _i506 < _size504; ++_i506) {
-            let elem507 = null;
-            elem507 = new ttypes.Partition();
-            elem507.read(input);
-            this.success.push(elem507);
+          const _rtmp3527 = input.readListBegin();
+          const _size526 = _rtmp3527.size || 0;
+          for (let _i528 = 0; _i528 < _size526; ++_i528) {
+            let elem529 = null;
+            elem529 = new ttypes.Partition();
+            elem529.read(input);
+            this.success.push(elem529);
           }
           input.readListEnd();
         } else {
@@ -8830,10 +9618,10 @@ const ThriftHiveMetastore_get_partitions_ps_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter508 in this.success) {
-        if (this.success.hasOwnProperty(iter508)) {
-          iter508 = this.success[iter508];
-          iter508.write(output);
+      for (let iter530 in this.success) {
+        if (this.success.hasOwnProperty(iter530)) {
+          iter530 = this.success[iter530];
+          iter530.write(output);
         }
       }
       output.writeListEnd();
@@ -8912,12 +9700,12 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3510 = input.readListBegin();
-          const _size509 = _rtmp3510.size || 0;
-          for (let _i511 = 0; _i511 < _size509; ++_i511) {
-            let elem512 = null;
-            elem512 = input.readString();
-            this.part_vals.push(elem512);
+          const _rtmp3532 = input.readListBegin();
+          const _size531 = _rtmp3532.size || 0;
+          for (let _i533 = 0; _i533 < _size531; ++_i533) {
+            let elem534 = null;
+            elem534 = input.readString();
+            this.part_vals.push(elem534);
           }
           input.readListEnd();
         } else {
@@ -8941,12 +9729,12 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_args = class {
         case 6:
         if (ftype == Thrift.Type.LIST) {
           this.group_names = [];
-          const _rtmp3514 = input.readListBegin();
-          const _size513 = _rtmp3514.size || 0;
-          for (let _i515 = 0; _i515 < _size513; ++_i515) {
-            let elem516 = null;
-            elem516 = input.readString();
-            this.group_names.push(elem516);
+          const _rtmp3536 = input.readListBegin();
+          const _size535 = _rtmp3536.size || 0;
+          for (let _i537 = 0; _i537 < _size535; ++_i537) {
+            let elem538 = null;
+            elem538 = input.readString();
+            this.group_names.push(elem538);
           }
           input.readListEnd();
         } else {
@@ -8977,10 +9765,10 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter517 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter517)) {
-          iter517 = this.part_vals[iter517];
-          output.writeString(iter517);
+      for (let iter539 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter539)) {
+          iter539 = this.part_vals[iter539];
+          output.writeString(iter539);
         }
       }
       output.writeListEnd();
@@ -8999,10 +9787,10 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_args = class {
     if (this.group_names !== null && this.group_names !== undefined) {
       output.writeFieldBegin('group_names', Thrift.Type.LIST, 6);
       output.writeListBegin(Thrift.Type.STRING, this.group_names.length);
-      for (let iter518 in this.group_names) {
-        if (this.group_names.hasOwnProperty(iter518)) {
-          iter518 = this.group_names[iter518];
-          output.writeString(iter518);
+      for (let iter540 in this.group_names) {
+        if (this.group_names.hasOwnProperty(iter540)) {
+          iter540 = this.group_names[iter540];
+          output.writeString(iter540);
         }
       }
       output.writeListEnd();
@@ -9053,13 +9841,13 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3520 = input.readListBegin();
-          const _size519 = _rtmp3520.size || 0;
-          for (let _i521 = 0; _i521 < _size519; ++_i521) {
-            let elem522 = null;
-            elem522 = new ttypes.Partition();
-            elem522.read(input);
-            this.success.push(elem522);
+          const _rtmp3542 = input.readListBegin();
+          const _size541 = _rtmp3542.size || 0;
+          for (let _i543 = 0; _i543 < _size541; ++_i543) {
+            let elem544 = null;
+            elem544 = new ttypes.Partition();
+            elem544.read(input);
+            this.success.push(elem544);
           }
           input.readListEnd();
         } else {
@@ -9096,10 +9884,10 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter523 in this.success) {
-        if (this.success.hasOwnProperty(iter523)) {
-          iter523 = this.success[iter523];
-          iter523.write(output);
+      for (let iter545 in this.success) {
+        if (this.success.hasOwnProperty(iter545)) {
+          iter545 = this.success[iter545];
+          iter545.write(output);
         }
       }
       output.writeListEnd();
@@ -9315,12 +10103,12 @@ const ThriftHiveMetastore_get_partition_names_ps_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3525 = input.readListBegin();
-          const _size524 = _rtmp3525.size || 0;
-          for (let _i526 = 0; _i526 < _size524; ++_i526) {
-            let elem527 = null;
-            elem527 = input.readString();
-            this.part_vals.push(elem527);
+          const _rtmp3547 = input.readListBegin();
+          const _size546 = _rtmp3547.size || 0;
+          for (let _i548 = 0; _i548 < _size546; ++_i548) {
+            let elem549 = null;
+            elem549 = input.readString();
+            this.part_vals.push(elem549);
           }
           input.readListEnd();
         } else {
@@ -9358,10 +10146,10 @@ const ThriftHiveMetastore_get_partition_names_ps_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter528 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter528)) {
-          iter528 = this.part_vals[iter528];
-          output.writeString(iter528);
+      for (let iter550 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter550)) {
+          iter550 = this.part_vals[iter550];
+          output.writeString(iter550);
         }
       }
       output.writeListEnd();
@@ -9417,12 +10205,12 @@ const ThriftHiveMetastore_get_partition_names_ps_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3530 = input.readListBegin();
-          const _size529 = _rtmp3530.size || 0;
-          for (let _i531 = 0; _i531 < _size529; ++_i531) {
-            let elem532 = null;
-            elem532 = input.readString();
-            this.success.push(elem532);
+          const _rtmp3552 = input.readListBegin();
+          const _size551 = _rtmp3552.size || 0;
+          for (let _i553 = 0; _i553 < _size551; ++_i553) {
+            let elem554 = null;
+            elem554 = input.readString();
+            this.success.push(elem554);
           }
           input.readListEnd();
         } else {
@@ -9459,10 +10247,10 @@ const ThriftHiveMetastore_get_partition_names_ps_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter533 in this.success) {
-        if (this.success.hasOwnProperty(iter533)) {
-          iter533 = this.success[iter533];
-          output.writeString(iter533);
+      for (let iter555 in this.success) {
+        if (this.success.hasOwnProperty(iter555)) {
+          iter555 = this.success[iter555];
+          output.writeString(iter555);
         }
       }
       output.writeListEnd();
@@ -9765,13 +10553,13 @@ const ThriftHiveMetastore_get_partitions_by_filter_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3535 = input.readListBegin();
-          const _size534 = _rtmp3535.size || 0;
-          for (let _i536 = 0; _i536 < _size534; ++_i536) {
-            let elem537 = null;
-            elem537 = new ttypes.Partition();
-            elem537.read(input);
-            this.success.push(elem537);
+          const _rtmp3557 = input.readListBegin();
+          const _size556 = _rtmp3557.size || 0;
+          for (let _i558 = 0; _i558 < _size556; ++_i558) {
+            let elem559 = null;
+            elem559 = new ttypes.Partition();
+            elem559.read(input);
+            this.success.push(elem559);
           }
           input.readListEnd();
         } else {
@@ -9808,10 +10596,170 @@ const ThriftHiveMetastore_get_partitions_by_filter_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter538 in this.success) {
-        if (this.success.hasOwnProperty(iter538)) {
-          iter538 = this.success[iter538];
-          iter538.write(output);
+      for (let iter560 in this.success) {
+        if (this.success.hasOwnProperty(iter560)) {
+          iter560 = this.success[iter560];
+          iter560.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_partitions_by_filter_req_args = class {
+  constructor(args) {
+    this.req = null;
+    if (args) {
+      if (args.req !== undefined && args.req !== null) {
+        this.req = new ttypes.GetPartitionsByFilterRequest(args.req);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.req = new ttypes.GetPartitionsByFilterRequest();
+          this.req.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_partitions_by_filter_req_args');
+    if (this.req !== null && this.req !== undefined) {
+      output.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
+      this.req.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_partitions_by_filter_req_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = Thrift.copyList(args.success, [ttypes.Partition]);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.LIST) {
+          this.success = [];
+          const _rtmp3562 = input.readListBegin();
+          const _size561 = _rtmp3562.size || 0;
+          for (let _i563 = 0; _i563 < _size561; ++_i563) {
+            let elem564 = null;
+            elem564 = new ttypes.Partition();
+            elem564.read(input);
+            this.success.push(elem564);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.NoSuchObjectException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_partitions_by_filter_req_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.LIST, 0);
+      output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
+      for (let iter565 in this.success) {
+        if (this.success.hasOwnProperty(iter565)) {
+          iter565 = this.success[iter565];
+          iter565.write(output);
         }
       }
       output.writeListEnd();
@@ -10050,12 +10998,12 @@ const ThriftHiveMetastore_get_partitions_by_names_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.names = [];
-          const _rtmp3540 = input.readListBegin();
-          const _size539 = _rtmp3540.size || 0;
-          for (let _i541 = 0; _i541 < _size539; ++_i541) {
-            let elem542 = null;
-            elem542 = input.readString();
-            this.names.push(elem542);
+          const _rtmp3567 = input.readListBegin();
+          const _size566 = _rtmp3567.size || 0;
+          for (let _i568 = 0; _i568 < _size566; ++_i568) {
+            let elem569 = null;
+            elem569 = input.readString();
+            this.names.push(elem569);
           }
           input.readListEnd();
         } else {
@@ -10086,10 +11034,10 @@ const ThriftHiveMetastore_get_partitions_by_names_args = class {
     if (this.names !== null && this.names !== undefined) {
       output.writeFieldBegin('names', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.names.length);
-      for (let iter543 in this.names) {
-        if (this.names.hasOwnProperty(iter543)) {
-          iter543 = this.names[iter543];
-          output.writeString(iter543);
+      for (let iter570 in this.names) {
+        if (this.names.hasOwnProperty(iter570)) {
+          iter570 = this.names[iter570];
+          output.writeString(iter570);
         }
       }
       output.writeListEnd();
@@ -10140,13 +11088,13 @@ const ThriftHiveMetastore_get_partitions_by_names_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3545 = input.readListBegin();
-          const _size544 = _rtmp3545.size || 0;
-          for (let _i546 = 0; _i546 < _size544; ++_i546) {
-            let elem547 = null;
-            elem547 = new ttypes.Partition();
-            elem547.read(input);
-            this.success.push(elem547);
+          const _rtmp3572 = input.readListBegin();
+          const _size571 = _rtmp3572.size || 0;
+          for (let _i573 = 0; _i573 < _size571; ++_i573) {
+            let elem574 = null;
+            elem574 = new ttypes.Partition();
+            elem574.read(input);
+            this.success.push(elem574);
           }
           input.readListEnd();
         } else {
@@ -10183,10 +11131,10 @@ const ThriftHiveMetastore_get_partitions_by_names_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter548 in this.success) {
-        if (this.success.hasOwnProperty(iter548)) {
-          iter548 = this.success[iter548];
-          iter548.write(output);
+      for (let iter575 in this.success) {
+        if (this.success.hasOwnProperty(iter575)) {
+          iter575 = this.success[iter575];
+          iter575.write(output);
         }
       }
       output.writeListEnd();
@@ -10555,13 +11503,13 @@ const ThriftHiveMetastore_alter_partitions_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.new_parts = [];
-          const _rtmp3550 = input.readListBegin();
-          const _size549 = _rtmp3550.size || 0;
-          for (let _i551 = 0; _i551 < _size549; ++_i551) {
-            let elem552 = null;
-            elem552 = new ttypes.Partition();
-            elem552.read(input);
-            this.new_parts.push(elem552);
+          const _rtmp3577 = input.readListBegin();
+          const _size576 = _rtmp3577.size || 0;
+          for (let _i578 = 0; _i578 < _size576; ++_i578) {
+            let elem579 = null;
+            elem579 = new ttypes.Partition();
+            elem579.read(input);
+            this.new_parts.push(elem579);
           }
           input.readListEnd();
         } else {
@@ -10592,10 +11540,10 @@ const ThriftHiveMetastore_alter_partitions_args = class {
     if (this.new_parts !== null && this.new_parts !== undefined) {
       output.writeFieldBegin('new_parts', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRUCT, this.new_parts.length);
-      for (let iter553 in this.new_parts) {
-        if (this.new_parts.hasOwnProperty(iter553)) {
-          iter553 = this.new_parts[iter553];
-          iter553.write(output);
+      for (let iter580 in this.new_parts) {
+        if (this.new_parts.hasOwnProperty(iter580)) {
+          iter580 = this.new_parts[iter580];
+          iter580.write(output);
         }
       }
       output.writeListEnd();
@@ -10731,13 +11679,13 @@ const ThriftHiveMetastore_alter_partitions_with_environment_context_args = class
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.new_parts = [];
-          const _rtmp3555 = input.readListBegin();
-          const _size554 = _rtmp3555.size || 0;
-          for (let _i556 = 0; _i556 < _size554; ++_i556) {
-            let elem557 = null;
-            elem557 = new ttypes.Partition();
-            elem557.read(input);
-            this.new_parts.push(elem557);
+          const _rtmp3582 = input.readListBegin();
+          const _size581 = _rtmp3582.size || 0;
+          for (let _i583 = 0; _i583 < _size581; ++_i583) {
+            let elem584 = null;
+            elem584 = new ttypes.Partition();
+            elem584.read(input);
+            this.new_parts.push(elem584);
           }
           input.readListEnd();
         } else {
@@ -10776,10 +11724,10 @@ const ThriftHiveMetastore_alter_partitions_with_environment_context_args = class
     if (this.new_parts !== null && this.new_parts !== undefined) {
       output.writeFieldBegin('new_parts', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRUCT, this.new_parts.length);
-      for (let iter558 in this.new_parts) {
-        if (this.new_parts.hasOwnProperty(iter558)) {
-          iter558 = this.new_parts[iter558];
-          iter558.write(output);
+      for (let iter585 in this.new_parts) {
+        if (this.new_parts.hasOwnProperty(iter585)) {
+          iter585 = this.new_parts[iter585];
+          iter585.write(output);
         }
       }
       output.writeListEnd();
@@ -11273,12 +12221,12 @@ const ThriftHiveMetastore_partition_name_to_vals_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3560 = input.readListBegin();
-          const _size559 = _rtmp3560.size || 0;
-          for (let _i561 = 0; _i561 < _size559; ++_i561) {
-            let elem562 = null;
-            elem562 = input.readString();
-            this.success.push(elem562);
+          const _rtmp3587 = input.readListBegin();
+          const _size586 = _rtmp3587.size || 0;
+          for (let _i588 = 0; _i588 < _size586; ++_i588) {
+            let elem589 = null;
+            elem589 = input.readString();
+            this.success.push(elem589);
           }
           input.readListEnd();
         } else {
@@ -11307,10 +12255,10 @@ const ThriftHiveMetastore_partition_name_to_vals_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter563 in this.success) {
-        if (this.success.hasOwnProperty(iter563)) {
-          iter563 = this.success[iter563];
-          output.writeString(iter563);
+      for (let iter590 in this.success) {
+        if (this.success.hasOwnProperty(iter590)) {
+          iter590 = this.success[iter590];
+          output.writeString(iter590);
         }
       }
       output.writeListEnd();
@@ -11410,14 +12358,14 @@ const ThriftHiveMetastore_partition_name_to_spec_result = class {
         case 0:
         if (ftype == Thrift.Type.MAP) {
           this.success = {};
-          const _rtmp3565 = input.readMapBegin();
-          const _size564 = _rtmp3565.size || 0;
-          for (let _i566 = 0; _i566 < _size564; ++_i566) {
-            let key567 = null;
-            let val568 = null;
-            key567 = input.readString();
-            val568 = input.readString();
-            this.success[key567] = val568;
+          const _rtmp3592 = input.readMapBegin();
+          const _size591 = _rtmp3592.size || 0;
+          for (let _i593 = 0; _i593 < _size591; ++_i593) {
+            let key594 = null;
+            let val595 = null;
+            key594 = input.readString();
+            val595 = input.readString();
+            this.success[key594] = val595;
           }
           input.readMapEnd();
         } else {
@@ -11446,11 +12394,11 @@ const ThriftHiveMetastore_partition_name_to_spec_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.MAP, 0);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.success));
-      for (let kiter569 in this.success) {
-        if (this.success.hasOwnProperty(kiter569)) {
-          let viter570 = this.success[kiter569];
-          output.writeString(kiter569);
-          output.writeString(viter570);
+      for (let kiter596 in this.success) {
+        if (this.success.hasOwnProperty(kiter596)) {
+          let viter597 = this.success[kiter596];
+          output.writeString(kiter596);
+          output.writeString(viter597);
         }
       }
       output.writeMapEnd();
@@ -13966,12 +14914,12 @@ const ThriftHiveMetastore_get_functions_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3572 = input.readListBegin();
-          const _size571 = _rtmp3572.size || 0;
-          for (let _i573 = 0; _i573 < _size571; ++_i573) {
-            let elem574 = null;
-            elem574 = input.readString();
-            this.success.push(elem574);
+          const _rtmp3599 = input.readListBegin();
+          const _size598 = _rtmp3599.size || 0;
+          for (let _i600 = 0; _i600 < _size598; ++_i600) {
+            let elem601 = null;
+            elem601 = input.readString();
+            this.success.push(elem601);
           }
           input.readListEnd();
         } else {
@@ -14000,10 +14948,10 @@ const ThriftHiveMetastore_get_functions_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter575 in this.success) {
-        if (this.success.hasOwnProperty(iter575)) {
-          iter575 = this.success[iter575];
-          output.writeString(iter575);
+      for (let iter602 in this.success) {
+        if (this.success.hasOwnProperty(iter602)) {
+          iter602 = this.success[iter602];
+          output.writeString(iter602);
         }
       }
       output.writeListEnd();
@@ -14309,12 +15257,12 @@ const ThriftHiveMetastore_set_ugi_args = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.group_names = [];
-          const _rtmp3577 = input.readListBegin();
-          const _size576 = _rtmp3577.size || 0;
-          for (let _i578 = 0; _i578 < _size576; ++_i578) {
-            let elem579 = null;
-            elem579 = input.readString();
-            this.group_names.push(elem579);
+          const _rtmp3604 = input.readListBegin();
+          const _size603 = _rtmp3604.size || 0;
+          for (let _i605 = 0; _i605 < _size603; ++_i605) {
+            let elem606 = null;
+            elem606 = input.readString();
+            this.group_names.push(elem606);
           }
           input.readListEnd();
         } else {
@@ -14340,10 +15288,10 @@ const ThriftHiveMetastore_set_ugi_args = class {
     if (this.group_names !== null && this.group_names !== undefined) {
       output.writeFieldBegin('group_names', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRING, this.group_names.length);
-      for (let iter580 in this.group_names) {
-        if (this.group_names.hasOwnProperty(iter580)) {
-          iter580 = this.group_names[iter580];
-          output.writeString(iter580);
+      for (let iter607 in this.group_names) {
+        if (this.group_names.hasOwnProperty(iter607)) {
+          iter607 = this.group_names[iter607];
+          output.writeString(iter607);
         }
       }
       output.writeListEnd();
@@ -14386,12 +15334,12 @@ const ThriftHiveMetastore_set_ugi_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3582 = input.readListBegin();
-          const _size581 = _rtmp3582.size || 0;
-          for (let _i583 = 0; _i583 < _size581; ++_i583) {
-            let elem584 = null;
-            elem584 = input.readString();
-            this.success.push(elem584);
+          const _rtmp3609 = input.readListBegin();
+          const _size608 = _rtmp3609.size || 0;
+          for (let _i610 = 0; _i610 < _size608; ++_i610) {
+            let elem611 = null;
+            elem611 = input.readString();
+            this.success.push(elem611);
           }
           input.readListEnd();
         } else {
@@ -14420,10 +15368,10 @@ const ThriftHiveMetastore_set_ugi_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter585 in this.success) {
-        if (this.success.hasOwnProperty(iter585)) {
-          iter585 = this.success[iter585];
-          output.writeString(iter585);
+      for (let iter612 in this.success) {
+        if (this.success.hasOwnProperty(iter612)) {
+          iter612 = this.success[iter612];
+          output.writeString(iter612);
         }
       }
       output.writeListEnd();
@@ -15591,6 +16539,63 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
     callback(null);
   }
 
+  create_database_req (createDatabaseRequest) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_create_database_req(createDatabaseRequest);
+    });
+  }
+
+  send_create_database_req (createDatabaseRequest) {
+    const output = new this.pClass(this.output);
+    const params = {
+      createDatabaseRequest: createDatabaseRequest
+    };
+    const args = new ThriftHiveMetastore_create_database_req_args(params);
+    try {
+      output.writeMessageBegin('create_database_req', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_create_database_req (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_create_database_req_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    callback(null);
+  }
+
   get_database (name) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -16641,6 +17646,60 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
     callback(null);
   }
 
+  drop_table_req (dropTableReq) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_drop_table_req(dropTableReq);
+    });
+  }
+
+  send_drop_table_req (dropTableReq) {
+    const output = new this.pClass(this.output);
+    const params = {
+      dropTableReq: dropTableReq
+    };
+    const args = new ThriftHiveMetastore_drop_table_req_args(params);
+    try {
+      output.writeMessageBegin('drop_table_req', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_drop_table_req (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_drop_table_req_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    callback(null);
+  }
+
   get_tables (db_name, pattern) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -16860,6 +17919,68 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
       return callback(null, result.success);
     }
     return callback('get_all_tables failed: unknown result');
+  }
+
+  get_table_names_by_filter (dbname, filter, max_tables) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_get_table_names_by_filter(dbname, filter, max_tables);
+    });
+  }
+
+  send_get_table_names_by_filter (dbname, filter, max_tables) {
+    const output = new this.pClass(this.output);
+    const params = {
+      dbname: dbname,
+      filter: filter,
+      max_tables: max_tables
+    };
+    const args = new ThriftHiveMetastore_get_table_names_by_filter_args(params);
+    try {
+      output.writeMessageBegin('get_table_names_by_filter', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_get_table_names_by_filter (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_get_table_names_by_filter_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('get_table_names_by_filter failed: unknown result');
   }
 
   get_table (dbname, tbl_name) {
@@ -17865,6 +18986,63 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
     return callback('drop_partition_with_environment_context failed: unknown result');
   }
 
+  drop_partition_req (dropPartitionReq) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_drop_partition_req(dropPartitionReq);
+    });
+  }
+
+  send_drop_partition_req (dropPartitionReq) {
+    const output = new this.pClass(this.output);
+    const params = {
+      dropPartitionReq: dropPartitionReq
+    };
+    const args = new ThriftHiveMetastore_drop_partition_req_args(params);
+    try {
+      output.writeMessageBegin('drop_partition_req', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_drop_partition_req (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_drop_partition_req_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('drop_partition_req failed: unknown result');
+  }
+
   drop_partition_by_name (db_name, tbl_name, part_name, deleteData) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -18454,6 +19632,63 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
     return callback('get_partition_names failed: unknown result');
   }
 
+  fetch_partition_names_req (partitionReq) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_fetch_partition_names_req(partitionReq);
+    });
+  }
+
+  send_fetch_partition_names_req (partitionReq) {
+    const output = new this.pClass(this.output);
+    const params = {
+      partitionReq: partitionReq
+    };
+    const args = new ThriftHiveMetastore_fetch_partition_names_req_args(params);
+    try {
+      output.writeMessageBegin('fetch_partition_names_req', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_fetch_partition_names_req (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_fetch_partition_names_req_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('fetch_partition_names_req failed: unknown result');
+  }
+
   get_partitions_ps (db_name, tbl_name, part_vals, max_parts) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -18808,6 +20043,63 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
       return callback(null, result.success);
     }
     return callback('get_partitions_by_filter failed: unknown result');
+  }
+
+  get_partitions_by_filter_req (req) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_get_partitions_by_filter_req(req);
+    });
+  }
+
+  send_get_partitions_by_filter_req (req) {
+    const output = new this.pClass(this.output);
+    const params = {
+      req: req
+    };
+    const args = new ThriftHiveMetastore_get_partitions_by_filter_req_args(params);
+    try {
+      output.writeMessageBegin('get_partitions_by_filter_req', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_get_partitions_by_filter_req (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_get_partitions_by_filter_req_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('get_partitions_by_filter_req failed: unknown result');
   }
 
   get_num_partitions_by_filter (db_name, tbl_name, filter) {
@@ -20936,6 +22228,48 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
       });
     }
   }
+  process_create_database_req (seqid, input, output) {
+    const args = new ThriftHiveMetastore_create_database_req_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.create_database_req.length === 1) {
+      Promise.resolve(this._handler.create_database_req.bind(this._handler)(
+        args.createDatabaseRequest
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_create_database_req_result({success: result});
+        output.writeMessageBegin("create_database_req", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_create_database_req_result(err);
+          output.writeMessageBegin("create_database_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("create_database_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.create_database_req(args.createDatabaseRequest, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_create_database_req_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("create_database_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("create_database_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
   process_get_database (seqid, input, output) {
     const args = new ThriftHiveMetastore_get_database_args();
     args.read(input);
@@ -21706,6 +23040,48 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
       });
     }
   }
+  process_drop_table_req (seqid, input, output) {
+    const args = new ThriftHiveMetastore_drop_table_req_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.drop_table_req.length === 1) {
+      Promise.resolve(this._handler.drop_table_req.bind(this._handler)(
+        args.dropTableReq
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_drop_table_req_result({success: result});
+        output.writeMessageBegin("drop_table_req", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_drop_table_req_result(err);
+          output.writeMessageBegin("drop_table_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("drop_table_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.drop_table_req(args.dropTableReq, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_drop_table_req_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("drop_table_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("drop_table_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
   process_get_tables (seqid, input, output) {
     const args = new ThriftHiveMetastore_get_tables_args();
     args.read(input);
@@ -21872,6 +23248,50 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
         } else {
           result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
           output.writeMessageBegin("get_all_tables", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_get_table_names_by_filter (seqid, input, output) {
+    const args = new ThriftHiveMetastore_get_table_names_by_filter_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.get_table_names_by_filter.length === 3) {
+      Promise.resolve(this._handler.get_table_names_by_filter.bind(this._handler)(
+        args.dbname,
+        args.filter,
+        args.max_tables
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_get_table_names_by_filter_result({success: result});
+        output.writeMessageBegin("get_table_names_by_filter", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException || err instanceof ttypes.InvalidOperationException || err instanceof ttypes.UnknownDBException) {
+          result = new ThriftHiveMetastore_get_table_names_by_filter_result(err);
+          output.writeMessageBegin("get_table_names_by_filter", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_table_names_by_filter", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.get_table_names_by_filter(args.dbname, args.filter, args.max_tables, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException || err instanceof ttypes.InvalidOperationException || err instanceof ttypes.UnknownDBException) {
+          result_obj = new ThriftHiveMetastore_get_table_names_by_filter_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("get_table_names_by_filter", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_table_names_by_filter", Thrift.MessageType.EXCEPTION, seqid);
         }
         result_obj.write(output);
         output.writeMessageEnd();
@@ -22613,6 +24033,48 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
       });
     }
   }
+  process_drop_partition_req (seqid, input, output) {
+    const args = new ThriftHiveMetastore_drop_partition_req_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.drop_partition_req.length === 1) {
+      Promise.resolve(this._handler.drop_partition_req.bind(this._handler)(
+        args.dropPartitionReq
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_drop_partition_req_result({success: result});
+        output.writeMessageBegin("drop_partition_req", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_drop_partition_req_result(err);
+          output.writeMessageBegin("drop_partition_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("drop_partition_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.drop_partition_req(args.dropPartitionReq, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_drop_partition_req_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("drop_partition_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("drop_partition_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
   process_drop_partition_by_name (seqid, input, output) {
     const args = new ThriftHiveMetastore_drop_partition_by_name_args();
     args.read(input);
@@ -23052,6 +24514,48 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
       });
     }
   }
+  process_fetch_partition_names_req (seqid, input, output) {
+    const args = new ThriftHiveMetastore_fetch_partition_names_req_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.fetch_partition_names_req.length === 1) {
+      Promise.resolve(this._handler.fetch_partition_names_req.bind(this._handler)(
+        args.partitionReq
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_fetch_partition_names_req_result({success: result});
+        output.writeMessageBegin("fetch_partition_names_req", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_fetch_partition_names_req_result(err);
+          output.writeMessageBegin("fetch_partition_names_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("fetch_partition_names_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.fetch_partition_names_req(args.partitionReq, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_fetch_partition_names_req_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("fetch_partition_names_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("fetch_partition_names_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
   process_get_partitions_ps (seqid, input, output) {
     const args = new ThriftHiveMetastore_get_partitions_ps_args();
     args.read(input);
@@ -23311,6 +24815,48 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
         } else {
           result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
           output.writeMessageBegin("get_partitions_by_filter", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_get_partitions_by_filter_req (seqid, input, output) {
+    const args = new ThriftHiveMetastore_get_partitions_by_filter_req_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.get_partitions_by_filter_req.length === 1) {
+      Promise.resolve(this._handler.get_partitions_by_filter_req.bind(this._handler)(
+        args.req
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_get_partitions_by_filter_req_result({success: result});
+        output.writeMessageBegin("get_partitions_by_filter_req", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException) {
+          result = new ThriftHiveMetastore_get_partitions_by_filter_req_result(err);
+          output.writeMessageBegin("get_partitions_by_filter_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_partitions_by_filter_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.get_partitions_by_filter_req(args.req, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException) {
+          result_obj = new ThriftHiveMetastore_get_partitions_by_filter_req_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("get_partitions_by_filter_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_partitions_by_filter_req", Thrift.MessageType.EXCEPTION, seqid);
         }
         result_obj.write(output);
         output.writeMessageEnd();

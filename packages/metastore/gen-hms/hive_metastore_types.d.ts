@@ -463,6 +463,24 @@ declare class GetDatabaseRequest {
       constructor(args?: { name?: string; catalogName?: string; processorCapabilities?: string[]; processorIdentifier?: string; });
   }
 
+declare class CreateDatabaseRequest {
+    public databaseName: string;
+    public description?: string;
+    public locationUri?: string;
+    public parameters?: { [k: string]: string; };
+    public privileges?: PrincipalPrivilegeSet;
+    public ownerName?: string;
+    public ownerType?: PrincipalType;
+    public catalogName?: string;
+    public createTime?: number;
+    public managedLocationUri?: string;
+    public type?: DatabaseType;
+    public dataConnectorName?: string;
+    public remote_dbname?: string;
+
+      constructor(args?: { databaseName: string; description?: string; locationUri?: string; parameters?: { [k: string]: string; }; privileges?: PrincipalPrivilegeSet; ownerName?: string; ownerType?: PrincipalType; catalogName?: string; createTime?: number; managedLocationUri?: string; type?: DatabaseType; dataConnectorName?: string; remote_dbname?: string; });
+  }
+
 declare class DropDatabaseRequest {
     public name: string;
     public catalogName?: string;
@@ -515,6 +533,17 @@ declare class GetTablesResult {
     public tables: Table[];
 
       constructor(args?: { tables: Table[]; });
+  }
+
+declare class DropTableRequest {
+    public catalogName?: string;
+    public dbName: string;
+    public tableName: string;
+    public deleteData?: boolean;
+    public envContext?: EnvironmentContext;
+    public dropPartitions?: boolean;
+
+      constructor(args?: { catalogName?: string; dbName: string; tableName: string; deleteData?: boolean; envContext?: EnvironmentContext; dropPartitions?: boolean; });
   }
 
 declare class CreateTableRequest {
@@ -626,6 +655,18 @@ declare class DropPartitionsRequest {
       constructor(args?: { dbName: string; tblName: string; parts: RequestPartsSpec; deleteData?: boolean; ifExists?: boolean; ignoreProtection?: boolean; environmentContext?: EnvironmentContext; needResult?: boolean; catName?: string; });
   }
 
+declare class DropPartitionRequest {
+    public catName?: string;
+    public dbName: string;
+    public tblName: string;
+    public partName?: string;
+    public partVals?: string[];
+    public deleteData?: boolean;
+    public environmentContext?: EnvironmentContext;
+
+      constructor(args?: { catName?: string; dbName: string; tblName: string; partName?: string; partVals?: string[]; deleteData?: boolean; environmentContext?: EnvironmentContext; });
+  }
+
 declare class DropPartitionsResult {
     public partitions?: Partition[];
 
@@ -656,14 +697,30 @@ declare class PartitionsRequest {
     public maxParts?: number;
     public validWriteIdList?: string;
     public id?: Int64;
+    public skipColumnSchemaForPartition?: boolean;
+    public includeParamKeyPattern?: string;
+    public excludeParamKeyPattern?: string;
 
-      constructor(args?: { catName?: string; dbName: string; tblName: string; maxParts?: number; validWriteIdList?: string; id?: Int64; });
+      constructor(args?: { catName?: string; dbName: string; tblName: string; maxParts?: number; validWriteIdList?: string; id?: Int64; skipColumnSchemaForPartition?: boolean; includeParamKeyPattern?: string; excludeParamKeyPattern?: string; });
   }
 
 declare class PartitionsResponse {
     public partitions: Partition[];
 
       constructor(args?: { partitions: Partition[]; });
+  }
+
+declare class GetPartitionsByFilterRequest {
+    public catName?: string;
+    public dbName: string;
+    public tblName: string;
+    public filter: string;
+    public maxParts?: number;
+    public skipColumnSchemaForPartition?: boolean;
+    public includeParamKeyPattern?: string;
+    public excludeParamKeyPattern?: string;
+
+      constructor(args?: { catName?: string; dbName: string; tblName: string; filter: string; maxParts?: number; skipColumnSchemaForPartition?: boolean; includeParamKeyPattern?: string; excludeParamKeyPattern?: string; });
   }
 
 declare class GetPartitionNamesPsRequest {

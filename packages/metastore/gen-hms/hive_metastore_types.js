@@ -5202,6 +5202,268 @@ const GetDatabaseRequest = module.exports.GetDatabaseRequest = class {
   }
 
 };
+const CreateDatabaseRequest = module.exports.CreateDatabaseRequest = class {
+  constructor(args) {
+    this.databaseName = null;
+    this.description = null;
+    this.locationUri = null;
+    this.parameters = null;
+    this.privileges = null;
+    this.ownerName = null;
+    this.ownerType = null;
+    this.catalogName = null;
+    this.createTime = null;
+    this.managedLocationUri = null;
+    this.type = null;
+    this.dataConnectorName = null;
+    this.remote_dbname = null;
+    if (args) {
+      if (args.databaseName !== undefined && args.databaseName !== null) {
+        this.databaseName = args.databaseName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field databaseName is unset!');
+      }
+      if (args.description !== undefined && args.description !== null) {
+        this.description = args.description;
+      }
+      if (args.locationUri !== undefined && args.locationUri !== null) {
+        this.locationUri = args.locationUri;
+      }
+      if (args.parameters !== undefined && args.parameters !== null) {
+        this.parameters = Thrift.copyMap(args.parameters, [null]);
+      }
+      if (args.privileges !== undefined && args.privileges !== null) {
+        this.privileges = new ttypes.PrincipalPrivilegeSet(args.privileges);
+      }
+      if (args.ownerName !== undefined && args.ownerName !== null) {
+        this.ownerName = args.ownerName;
+      }
+      if (args.ownerType !== undefined && args.ownerType !== null) {
+        this.ownerType = args.ownerType;
+      }
+      if (args.catalogName !== undefined && args.catalogName !== null) {
+        this.catalogName = args.catalogName;
+      }
+      if (args.createTime !== undefined && args.createTime !== null) {
+        this.createTime = args.createTime;
+      }
+      if (args.managedLocationUri !== undefined && args.managedLocationUri !== null) {
+        this.managedLocationUri = args.managedLocationUri;
+      }
+      if (args.type !== undefined && args.type !== null) {
+        this.type = args.type;
+      }
+      if (args.dataConnectorName !== undefined && args.dataConnectorName !== null) {
+        this.dataConnectorName = args.dataConnectorName;
+      }
+      if (args.remote_dbname !== undefined && args.remote_dbname !== null) {
+        this.remote_dbname = args.remote_dbname;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.databaseName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.description = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.locationUri = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.MAP) {
+          this.parameters = {};
+          const _rtmp3198 = input.readMapBegin();
+          const _size197 = _rtmp3198.size || 0;
+          for (let _i199 = 0; _i199 < _size197; ++_i199) {
+            let key200 = null;
+            let val201 = null;
+            key200 = input.readString();
+            val201 = input.readString();
+            this.parameters[key200] = val201;
+          }
+          input.readMapEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.privileges = new ttypes.PrincipalPrivilegeSet();
+          this.privileges.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.STRING) {
+          this.ownerName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 7:
+        if (ftype == Thrift.Type.I32) {
+          this.ownerType = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 8:
+        if (ftype == Thrift.Type.STRING) {
+          this.catalogName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 9:
+        if (ftype == Thrift.Type.I32) {
+          this.createTime = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 10:
+        if (ftype == Thrift.Type.STRING) {
+          this.managedLocationUri = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 11:
+        if (ftype == Thrift.Type.I32) {
+          this.type = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 12:
+        if (ftype == Thrift.Type.STRING) {
+          this.dataConnectorName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 13:
+        if (ftype == Thrift.Type.STRING) {
+          this.remote_dbname = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('CreateDatabaseRequest');
+    if (this.databaseName !== null && this.databaseName !== undefined) {
+      output.writeFieldBegin('databaseName', Thrift.Type.STRING, 1);
+      output.writeString(this.databaseName);
+      output.writeFieldEnd();
+    }
+    if (this.description !== null && this.description !== undefined) {
+      output.writeFieldBegin('description', Thrift.Type.STRING, 2);
+      output.writeString(this.description);
+      output.writeFieldEnd();
+    }
+    if (this.locationUri !== null && this.locationUri !== undefined) {
+      output.writeFieldBegin('locationUri', Thrift.Type.STRING, 3);
+      output.writeString(this.locationUri);
+      output.writeFieldEnd();
+    }
+    if (this.parameters !== null && this.parameters !== undefined) {
+      output.writeFieldBegin('parameters', Thrift.Type.MAP, 4);
+      output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.parameters));
+      for (let kiter202 in this.parameters) {
+        if (this.parameters.hasOwnProperty(kiter202)) {
+          let viter203 = this.parameters[kiter202];
+          output.writeString(kiter202);
+          output.writeString(viter203);
+        }
+      }
+      output.writeMapEnd();
+      output.writeFieldEnd();
+    }
+    if (this.privileges !== null && this.privileges !== undefined) {
+      output.writeFieldBegin('privileges', Thrift.Type.STRUCT, 5);
+      this.privileges.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.ownerName !== null && this.ownerName !== undefined) {
+      output.writeFieldBegin('ownerName', Thrift.Type.STRING, 6);
+      output.writeString(this.ownerName);
+      output.writeFieldEnd();
+    }
+    if (this.ownerType !== null && this.ownerType !== undefined) {
+      output.writeFieldBegin('ownerType', Thrift.Type.I32, 7);
+      output.writeI32(this.ownerType);
+      output.writeFieldEnd();
+    }
+    if (this.catalogName !== null && this.catalogName !== undefined) {
+      output.writeFieldBegin('catalogName', Thrift.Type.STRING, 8);
+      output.writeString(this.catalogName);
+      output.writeFieldEnd();
+    }
+    if (this.createTime !== null && this.createTime !== undefined) {
+      output.writeFieldBegin('createTime', Thrift.Type.I32, 9);
+      output.writeI32(this.createTime);
+      output.writeFieldEnd();
+    }
+    if (this.managedLocationUri !== null && this.managedLocationUri !== undefined) {
+      output.writeFieldBegin('managedLocationUri', Thrift.Type.STRING, 10);
+      output.writeString(this.managedLocationUri);
+      output.writeFieldEnd();
+    }
+    if (this.type !== null && this.type !== undefined) {
+      output.writeFieldBegin('type', Thrift.Type.I32, 11);
+      output.writeI32(this.type);
+      output.writeFieldEnd();
+    }
+    if (this.dataConnectorName !== null && this.dataConnectorName !== undefined) {
+      output.writeFieldBegin('dataConnectorName', Thrift.Type.STRING, 12);
+      output.writeString(this.dataConnectorName);
+      output.writeFieldEnd();
+    }
+    if (this.remote_dbname !== null && this.remote_dbname !== undefined) {
+      output.writeFieldBegin('remote_dbname', Thrift.Type.STRING, 13);
+      output.writeString(this.remote_dbname);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const DropDatabaseRequest = module.exports.DropDatabaseRequest = class {
   constructor(args) {
     this.name = null;
@@ -5477,12 +5739,12 @@ const GetTableRequest = module.exports.GetTableRequest = class {
         case 8:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3198 = input.readListBegin();
-          const _size197 = _rtmp3198.size || 0;
-          for (let _i199 = 0; _i199 < _size197; ++_i199) {
-            let elem200 = null;
-            elem200 = input.readString();
-            this.processorCapabilities.push(elem200);
+          const _rtmp3205 = input.readListBegin();
+          const _size204 = _rtmp3205.size || 0;
+          for (let _i206 = 0; _i206 < _size204; ++_i206) {
+            let elem207 = null;
+            elem207 = input.readString();
+            this.processorCapabilities.push(elem207);
           }
           input.readListEnd();
         } else {
@@ -5554,10 +5816,10 @@ const GetTableRequest = module.exports.GetTableRequest = class {
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 8);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter201 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter201)) {
-          iter201 = this.processorCapabilities[iter201];
-          output.writeString(iter201);
+      for (let iter208 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter208)) {
+          iter208 = this.processorCapabilities[iter208];
+          output.writeString(iter208);
         }
       }
       output.writeListEnd();
@@ -5712,12 +5974,12 @@ const GetTablesRequest = module.exports.GetTablesRequest = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.tblNames = [];
-          const _rtmp3203 = input.readListBegin();
-          const _size202 = _rtmp3203.size || 0;
-          for (let _i204 = 0; _i204 < _size202; ++_i204) {
-            let elem205 = null;
-            elem205 = input.readString();
-            this.tblNames.push(elem205);
+          const _rtmp3210 = input.readListBegin();
+          const _size209 = _rtmp3210.size || 0;
+          for (let _i211 = 0; _i211 < _size209; ++_i211) {
+            let elem212 = null;
+            elem212 = input.readString();
+            this.tblNames.push(elem212);
           }
           input.readListEnd();
         } else {
@@ -5742,12 +6004,12 @@ const GetTablesRequest = module.exports.GetTablesRequest = class {
         case 5:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3207 = input.readListBegin();
-          const _size206 = _rtmp3207.size || 0;
-          for (let _i208 = 0; _i208 < _size206; ++_i208) {
-            let elem209 = null;
-            elem209 = input.readString();
-            this.processorCapabilities.push(elem209);
+          const _rtmp3214 = input.readListBegin();
+          const _size213 = _rtmp3214.size || 0;
+          for (let _i215 = 0; _i215 < _size213; ++_i215) {
+            let elem216 = null;
+            elem216 = input.readString();
+            this.processorCapabilities.push(elem216);
           }
           input.readListEnd();
         } else {
@@ -5795,10 +6057,10 @@ const GetTablesRequest = module.exports.GetTablesRequest = class {
     if (this.tblNames !== null && this.tblNames !== undefined) {
       output.writeFieldBegin('tblNames', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRING, this.tblNames.length);
-      for (let iter210 in this.tblNames) {
-        if (this.tblNames.hasOwnProperty(iter210)) {
-          iter210 = this.tblNames[iter210];
-          output.writeString(iter210);
+      for (let iter217 in this.tblNames) {
+        if (this.tblNames.hasOwnProperty(iter217)) {
+          iter217 = this.tblNames[iter217];
+          output.writeString(iter217);
         }
       }
       output.writeListEnd();
@@ -5817,10 +6079,10 @@ const GetTablesRequest = module.exports.GetTablesRequest = class {
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 5);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter211 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter211)) {
-          iter211 = this.processorCapabilities[iter211];
-          output.writeString(iter211);
+      for (let iter218 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter218)) {
+          iter218 = this.processorCapabilities[iter218];
+          output.writeString(iter218);
         }
       }
       output.writeListEnd();
@@ -5872,13 +6134,13 @@ const GetTablesResult = module.exports.GetTablesResult = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.tables = [];
-          const _rtmp3213 = input.readListBegin();
-          const _size212 = _rtmp3213.size || 0;
-          for (let _i214 = 0; _i214 < _size212; ++_i214) {
-            let elem215 = null;
-            elem215 = new ttypes.Table();
-            elem215.read(input);
-            this.tables.push(elem215);
+          const _rtmp3220 = input.readListBegin();
+          const _size219 = _rtmp3220.size || 0;
+          for (let _i221 = 0; _i221 < _size219; ++_i221) {
+            let elem222 = null;
+            elem222 = new ttypes.Table();
+            elem222.read(input);
+            this.tables.push(elem222);
           }
           input.readListEnd();
         } else {
@@ -5902,13 +6164,147 @@ const GetTablesResult = module.exports.GetTablesResult = class {
     if (this.tables !== null && this.tables !== undefined) {
       output.writeFieldBegin('tables', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.tables.length);
-      for (let iter216 in this.tables) {
-        if (this.tables.hasOwnProperty(iter216)) {
-          iter216 = this.tables[iter216];
-          iter216.write(output);
+      for (let iter223 in this.tables) {
+        if (this.tables.hasOwnProperty(iter223)) {
+          iter223 = this.tables[iter223];
+          iter223.write(output);
         }
       }
       output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const DropTableRequest = module.exports.DropTableRequest = class {
+  constructor(args) {
+    this.catalogName = null;
+    this.dbName = null;
+    this.tableName = null;
+    this.deleteData = null;
+    this.envContext = null;
+    this.dropPartitions = null;
+    if (args) {
+      if (args.catalogName !== undefined && args.catalogName !== null) {
+        this.catalogName = args.catalogName;
+      }
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field dbName is unset!');
+      }
+      if (args.tableName !== undefined && args.tableName !== null) {
+        this.tableName = args.tableName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field tableName is unset!');
+      }
+      if (args.deleteData !== undefined && args.deleteData !== null) {
+        this.deleteData = args.deleteData;
+      }
+      if (args.envContext !== undefined && args.envContext !== null) {
+        this.envContext = new ttypes.EnvironmentContext(args.envContext);
+      }
+      if (args.dropPartitions !== undefined && args.dropPartitions !== null) {
+        this.dropPartitions = args.dropPartitions;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.catalogName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.tableName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.BOOL) {
+          this.deleteData = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.envContext = new ttypes.EnvironmentContext();
+          this.envContext.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.BOOL) {
+          this.dropPartitions = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('DropTableRequest');
+    if (this.catalogName !== null && this.catalogName !== undefined) {
+      output.writeFieldBegin('catalogName', Thrift.Type.STRING, 1);
+      output.writeString(this.catalogName);
+      output.writeFieldEnd();
+    }
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 2);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.tableName !== null && this.tableName !== undefined) {
+      output.writeFieldBegin('tableName', Thrift.Type.STRING, 3);
+      output.writeString(this.tableName);
+      output.writeFieldEnd();
+    }
+    if (this.deleteData !== null && this.deleteData !== undefined) {
+      output.writeFieldBegin('deleteData', Thrift.Type.BOOL, 4);
+      output.writeBool(this.deleteData);
+      output.writeFieldEnd();
+    }
+    if (this.envContext !== null && this.envContext !== undefined) {
+      output.writeFieldBegin('envContext', Thrift.Type.STRUCT, 5);
+      this.envContext.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.dropPartitions !== null && this.dropPartitions !== undefined) {
+      output.writeFieldBegin('dropPartitions', Thrift.Type.BOOL, 6);
+      output.writeBool(this.dropPartitions);
       output.writeFieldEnd();
     }
     output.writeFieldStop();
@@ -5970,12 +6366,12 @@ const CreateTableRequest = module.exports.CreateTableRequest = class {
         case 9:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3218 = input.readListBegin();
-          const _size217 = _rtmp3218.size || 0;
-          for (let _i219 = 0; _i219 < _size217; ++_i219) {
-            let elem220 = null;
-            elem220 = input.readString();
-            this.processorCapabilities.push(elem220);
+          const _rtmp3225 = input.readListBegin();
+          const _size224 = _rtmp3225.size || 0;
+          for (let _i226 = 0; _i226 < _size224; ++_i226) {
+            let elem227 = null;
+            elem227 = input.readString();
+            this.processorCapabilities.push(elem227);
           }
           input.readListEnd();
         } else {
@@ -6013,10 +6409,10 @@ const CreateTableRequest = module.exports.CreateTableRequest = class {
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 9);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter221 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter221)) {
-          iter221 = this.processorCapabilities[iter221];
-          output.writeString(iter221);
+      for (let iter228 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter228)) {
+          iter228 = this.processorCapabilities[iter228];
+          output.writeString(iter228);
         }
       }
       output.writeListEnd();
@@ -6153,12 +6549,12 @@ const AlterTableRequest = module.exports.AlterTableRequest = class {
         case 8:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3223 = input.readListBegin();
-          const _size222 = _rtmp3223.size || 0;
-          for (let _i224 = 0; _i224 < _size222; ++_i224) {
-            let elem225 = null;
-            elem225 = input.readString();
-            this.processorCapabilities.push(elem225);
+          const _rtmp3230 = input.readListBegin();
+          const _size229 = _rtmp3230.size || 0;
+          for (let _i231 = 0; _i231 < _size229; ++_i231) {
+            let elem232 = null;
+            elem232 = input.readString();
+            this.processorCapabilities.push(elem232);
           }
           input.readListEnd();
         } else {
@@ -6235,10 +6631,10 @@ const AlterTableRequest = module.exports.AlterTableRequest = class {
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 8);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter226 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter226)) {
-          iter226 = this.processorCapabilities[iter226];
-          output.writeString(iter226);
+      for (let iter233 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter233)) {
+          iter233 = this.processorCapabilities[iter233];
+          output.writeString(iter233);
         }
       }
       output.writeListEnd();
@@ -6451,13 +6847,13 @@ const GetFieldsResponse = module.exports.GetFieldsResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.fields = [];
-          const _rtmp3228 = input.readListBegin();
-          const _size227 = _rtmp3228.size || 0;
-          for (let _i229 = 0; _i229 < _size227; ++_i229) {
-            let elem230 = null;
-            elem230 = new ttypes.FieldSchema();
-            elem230.read(input);
-            this.fields.push(elem230);
+          const _rtmp3235 = input.readListBegin();
+          const _size234 = _rtmp3235.size || 0;
+          for (let _i236 = 0; _i236 < _size234; ++_i236) {
+            let elem237 = null;
+            elem237 = new ttypes.FieldSchema();
+            elem237.read(input);
+            this.fields.push(elem237);
           }
           input.readListEnd();
         } else {
@@ -6481,10 +6877,10 @@ const GetFieldsResponse = module.exports.GetFieldsResponse = class {
     if (this.fields !== null && this.fields !== undefined) {
       output.writeFieldBegin('fields', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.fields.length);
-      for (let iter231 in this.fields) {
-        if (this.fields.hasOwnProperty(iter231)) {
-          iter231 = this.fields[iter231];
-          iter231.write(output);
+      for (let iter238 in this.fields) {
+        if (this.fields.hasOwnProperty(iter238)) {
+          iter238 = this.fields[iter238];
+          iter238.write(output);
         }
       }
       output.writeListEnd();
@@ -6655,13 +7051,13 @@ const GetSchemaResponse = module.exports.GetSchemaResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.fields = [];
-          const _rtmp3233 = input.readListBegin();
-          const _size232 = _rtmp3233.size || 0;
-          for (let _i234 = 0; _i234 < _size232; ++_i234) {
-            let elem235 = null;
-            elem235 = new ttypes.FieldSchema();
-            elem235.read(input);
-            this.fields.push(elem235);
+          const _rtmp3240 = input.readListBegin();
+          const _size239 = _rtmp3240.size || 0;
+          for (let _i241 = 0; _i241 < _size239; ++_i241) {
+            let elem242 = null;
+            elem242 = new ttypes.FieldSchema();
+            elem242.read(input);
+            this.fields.push(elem242);
           }
           input.readListEnd();
         } else {
@@ -6685,10 +7081,10 @@ const GetSchemaResponse = module.exports.GetSchemaResponse = class {
     if (this.fields !== null && this.fields !== undefined) {
       output.writeFieldBegin('fields', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.fields.length);
-      for (let iter236 in this.fields) {
-        if (this.fields.hasOwnProperty(iter236)) {
-          iter236 = this.fields[iter236];
-          iter236.write(output);
+      for (let iter243 in this.fields) {
+        if (this.fields.hasOwnProperty(iter243)) {
+          iter243 = this.fields[iter243];
+          iter243.write(output);
         }
       }
       output.writeListEnd();
@@ -6769,13 +7165,13 @@ const AddPartitionsRequest = module.exports.AddPartitionsRequest = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.parts = [];
-          const _rtmp3238 = input.readListBegin();
-          const _size237 = _rtmp3238.size || 0;
-          for (let _i239 = 0; _i239 < _size237; ++_i239) {
-            let elem240 = null;
-            elem240 = new ttypes.Partition();
-            elem240.read(input);
-            this.parts.push(elem240);
+          const _rtmp3245 = input.readListBegin();
+          const _size244 = _rtmp3245.size || 0;
+          for (let _i246 = 0; _i246 < _size244; ++_i246) {
+            let elem247 = null;
+            elem247 = new ttypes.Partition();
+            elem247.read(input);
+            this.parts.push(elem247);
           }
           input.readListEnd();
         } else {
@@ -6834,10 +7230,10 @@ const AddPartitionsRequest = module.exports.AddPartitionsRequest = class {
     if (this.parts !== null && this.parts !== undefined) {
       output.writeFieldBegin('parts', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRUCT, this.parts.length);
-      for (let iter241 in this.parts) {
-        if (this.parts.hasOwnProperty(iter241)) {
-          iter241 = this.parts[iter241];
-          iter241.write(output);
+      for (let iter248 in this.parts) {
+        if (this.parts.hasOwnProperty(iter248)) {
+          iter248 = this.parts[iter248];
+          iter248.write(output);
         }
       }
       output.writeListEnd();
@@ -6896,13 +7292,13 @@ const AddPartitionsResult = module.exports.AddPartitionsResult = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3243 = input.readListBegin();
-          const _size242 = _rtmp3243.size || 0;
-          for (let _i244 = 0; _i244 < _size242; ++_i244) {
-            let elem245 = null;
-            elem245 = new ttypes.Partition();
-            elem245.read(input);
-            this.partitions.push(elem245);
+          const _rtmp3250 = input.readListBegin();
+          const _size249 = _rtmp3250.size || 0;
+          for (let _i251 = 0; _i251 < _size249; ++_i251) {
+            let elem252 = null;
+            elem252 = new ttypes.Partition();
+            elem252.read(input);
+            this.partitions.push(elem252);
           }
           input.readListEnd();
         } else {
@@ -6930,10 +7326,10 @@ const AddPartitionsResult = module.exports.AddPartitionsResult = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter246 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter246)) {
-          iter246 = this.partitions[iter246];
-          iter246.write(output);
+      for (let iter253 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter253)) {
+          iter253 = this.partitions[iter253];
+          iter253.write(output);
         }
       }
       output.writeListEnd();
@@ -7044,12 +7440,12 @@ const RequestPartsSpec = module.exports.RequestPartsSpec = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.names = [];
-          const _rtmp3248 = input.readListBegin();
-          const _size247 = _rtmp3248.size || 0;
-          for (let _i249 = 0; _i249 < _size247; ++_i249) {
-            let elem250 = null;
-            elem250 = input.readString();
-            this.names.push(elem250);
+          const _rtmp3255 = input.readListBegin();
+          const _size254 = _rtmp3255.size || 0;
+          for (let _i256 = 0; _i256 < _size254; ++_i256) {
+            let elem257 = null;
+            elem257 = input.readString();
+            this.names.push(elem257);
           }
           input.readListEnd();
         } else {
@@ -7059,13 +7455,13 @@ const RequestPartsSpec = module.exports.RequestPartsSpec = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.exprs = [];
-          const _rtmp3252 = input.readListBegin();
-          const _size251 = _rtmp3252.size || 0;
-          for (let _i253 = 0; _i253 < _size251; ++_i253) {
-            let elem254 = null;
-            elem254 = new ttypes.DropPartitionsExpr();
-            elem254.read(input);
-            this.exprs.push(elem254);
+          const _rtmp3259 = input.readListBegin();
+          const _size258 = _rtmp3259.size || 0;
+          for (let _i260 = 0; _i260 < _size258; ++_i260) {
+            let elem261 = null;
+            elem261 = new ttypes.DropPartitionsExpr();
+            elem261.read(input);
+            this.exprs.push(elem261);
           }
           input.readListEnd();
         } else {
@@ -7086,10 +7482,10 @@ const RequestPartsSpec = module.exports.RequestPartsSpec = class {
     if (this.names !== null && this.names !== undefined) {
       output.writeFieldBegin('names', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRING, this.names.length);
-      for (let iter255 in this.names) {
-        if (this.names.hasOwnProperty(iter255)) {
-          iter255 = this.names[iter255];
-          output.writeString(iter255);
+      for (let iter262 in this.names) {
+        if (this.names.hasOwnProperty(iter262)) {
+          iter262 = this.names[iter262];
+          output.writeString(iter262);
         }
       }
       output.writeListEnd();
@@ -7098,10 +7494,10 @@ const RequestPartsSpec = module.exports.RequestPartsSpec = class {
     if (this.exprs !== null && this.exprs !== undefined) {
       output.writeFieldBegin('exprs', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRUCT, this.exprs.length);
-      for (let iter256 in this.exprs) {
-        if (this.exprs.hasOwnProperty(iter256)) {
-          iter256 = this.exprs[iter256];
-          iter256.write(output);
+      for (let iter263 in this.exprs) {
+        if (this.exprs.hasOwnProperty(iter263)) {
+          iter263 = this.exprs[iter263];
+          iter263.write(output);
         }
       }
       output.writeListEnd();
@@ -7298,6 +7694,171 @@ const DropPartitionsRequest = module.exports.DropPartitionsRequest = class {
   }
 
 };
+const DropPartitionRequest = module.exports.DropPartitionRequest = class {
+  constructor(args) {
+    this.catName = null;
+    this.dbName = null;
+    this.tblName = null;
+    this.partName = null;
+    this.partVals = null;
+    this.deleteData = null;
+    this.environmentContext = null;
+    if (args) {
+      if (args.catName !== undefined && args.catName !== null) {
+        this.catName = args.catName;
+      }
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field dbName is unset!');
+      }
+      if (args.tblName !== undefined && args.tblName !== null) {
+        this.tblName = args.tblName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field tblName is unset!');
+      }
+      if (args.partName !== undefined && args.partName !== null) {
+        this.partName = args.partName;
+      }
+      if (args.partVals !== undefined && args.partVals !== null) {
+        this.partVals = Thrift.copyList(args.partVals, [null]);
+      }
+      if (args.deleteData !== undefined && args.deleteData !== null) {
+        this.deleteData = args.deleteData;
+      }
+      if (args.environmentContext !== undefined && args.environmentContext !== null) {
+        this.environmentContext = new ttypes.EnvironmentContext(args.environmentContext);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.catName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.tblName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.partName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.LIST) {
+          this.partVals = [];
+          const _rtmp3265 = input.readListBegin();
+          const _size264 = _rtmp3265.size || 0;
+          for (let _i266 = 0; _i266 < _size264; ++_i266) {
+            let elem267 = null;
+            elem267 = input.readString();
+            this.partVals.push(elem267);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.BOOL) {
+          this.deleteData = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 7:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.environmentContext = new ttypes.EnvironmentContext();
+          this.environmentContext.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('DropPartitionRequest');
+    if (this.catName !== null && this.catName !== undefined) {
+      output.writeFieldBegin('catName', Thrift.Type.STRING, 1);
+      output.writeString(this.catName);
+      output.writeFieldEnd();
+    }
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 2);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.tblName !== null && this.tblName !== undefined) {
+      output.writeFieldBegin('tblName', Thrift.Type.STRING, 3);
+      output.writeString(this.tblName);
+      output.writeFieldEnd();
+    }
+    if (this.partName !== null && this.partName !== undefined) {
+      output.writeFieldBegin('partName', Thrift.Type.STRING, 4);
+      output.writeString(this.partName);
+      output.writeFieldEnd();
+    }
+    if (this.partVals !== null && this.partVals !== undefined) {
+      output.writeFieldBegin('partVals', Thrift.Type.LIST, 5);
+      output.writeListBegin(Thrift.Type.STRING, this.partVals.length);
+      for (let iter268 in this.partVals) {
+        if (this.partVals.hasOwnProperty(iter268)) {
+          iter268 = this.partVals[iter268];
+          output.writeString(iter268);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.deleteData !== null && this.deleteData !== undefined) {
+      output.writeFieldBegin('deleteData', Thrift.Type.BOOL, 6);
+      output.writeBool(this.deleteData);
+      output.writeFieldEnd();
+    }
+    if (this.environmentContext !== null && this.environmentContext !== undefined) {
+      output.writeFieldBegin('environmentContext', Thrift.Type.STRUCT, 7);
+      this.environmentContext.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const DropPartitionsResult = module.exports.DropPartitionsResult = class {
   constructor(args) {
     this.partitions = null;
@@ -7321,13 +7882,13 @@ const DropPartitionsResult = module.exports.DropPartitionsResult = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3258 = input.readListBegin();
-          const _size257 = _rtmp3258.size || 0;
-          for (let _i259 = 0; _i259 < _size257; ++_i259) {
-            let elem260 = null;
-            elem260 = new ttypes.Partition();
-            elem260.read(input);
-            this.partitions.push(elem260);
+          const _rtmp3270 = input.readListBegin();
+          const _size269 = _rtmp3270.size || 0;
+          for (let _i271 = 0; _i271 < _size269; ++_i271) {
+            let elem272 = null;
+            elem272 = new ttypes.Partition();
+            elem272.read(input);
+            this.partitions.push(elem272);
           }
           input.readListEnd();
         } else {
@@ -7351,10 +7912,10 @@ const DropPartitionsResult = module.exports.DropPartitionsResult = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter261 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter261)) {
-          iter261 = this.partitions[iter261];
-          iter261.write(output);
+      for (let iter273 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter273)) {
+          iter273 = this.partitions[iter273];
+          iter273.write(output);
         }
       }
       output.writeListEnd();
@@ -7436,12 +7997,12 @@ const GetPartitionRequest = module.exports.GetPartitionRequest = class {
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partVals = [];
-          const _rtmp3263 = input.readListBegin();
-          const _size262 = _rtmp3263.size || 0;
-          for (let _i264 = 0; _i264 < _size262; ++_i264) {
-            let elem265 = null;
-            elem265 = input.readString();
-            this.partVals.push(elem265);
+          const _rtmp3275 = input.readListBegin();
+          const _size274 = _rtmp3275.size || 0;
+          for (let _i276 = 0; _i276 < _size274; ++_i276) {
+            let elem277 = null;
+            elem277 = input.readString();
+            this.partVals.push(elem277);
           }
           input.readListEnd();
         } else {
@@ -7491,10 +8052,10 @@ const GetPartitionRequest = module.exports.GetPartitionRequest = class {
     if (this.partVals !== null && this.partVals !== undefined) {
       output.writeFieldBegin('partVals', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRING, this.partVals.length);
-      for (let iter266 in this.partVals) {
-        if (this.partVals.hasOwnProperty(iter266)) {
-          iter266 = this.partVals[iter266];
-          output.writeString(iter266);
+      for (let iter278 in this.partVals) {
+        if (this.partVals.hasOwnProperty(iter278)) {
+          iter278 = this.partVals[iter278];
+          output.writeString(iter278);
         }
       }
       output.writeListEnd();
@@ -7579,6 +8140,9 @@ const PartitionsRequest = module.exports.PartitionsRequest = class {
     this.maxParts = -1;
     this.validWriteIdList = null;
     this.id = new Int64(-1);
+    this.skipColumnSchemaForPartition = null;
+    this.includeParamKeyPattern = null;
+    this.excludeParamKeyPattern = null;
     if (args) {
       if (args.catName !== undefined && args.catName !== null) {
         this.catName = args.catName;
@@ -7601,6 +8165,15 @@ const PartitionsRequest = module.exports.PartitionsRequest = class {
       }
       if (args.id !== undefined && args.id !== null) {
         this.id = args.id;
+      }
+      if (args.skipColumnSchemaForPartition !== undefined && args.skipColumnSchemaForPartition !== null) {
+        this.skipColumnSchemaForPartition = args.skipColumnSchemaForPartition;
+      }
+      if (args.includeParamKeyPattern !== undefined && args.includeParamKeyPattern !== null) {
+        this.includeParamKeyPattern = args.includeParamKeyPattern;
+      }
+      if (args.excludeParamKeyPattern !== undefined && args.excludeParamKeyPattern !== null) {
+        this.excludeParamKeyPattern = args.excludeParamKeyPattern;
       }
     }
   }
@@ -7657,6 +8230,27 @@ const PartitionsRequest = module.exports.PartitionsRequest = class {
           input.skip(ftype);
         }
         break;
+        case 7:
+        if (ftype == Thrift.Type.BOOL) {
+          this.skipColumnSchemaForPartition = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 8:
+        if (ftype == Thrift.Type.STRING) {
+          this.includeParamKeyPattern = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 9:
+        if (ftype == Thrift.Type.STRING) {
+          this.excludeParamKeyPattern = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
         default:
           input.skip(ftype);
       }
@@ -7698,6 +8292,21 @@ const PartitionsRequest = module.exports.PartitionsRequest = class {
       output.writeI64(this.id);
       output.writeFieldEnd();
     }
+    if (this.skipColumnSchemaForPartition !== null && this.skipColumnSchemaForPartition !== undefined) {
+      output.writeFieldBegin('skipColumnSchemaForPartition', Thrift.Type.BOOL, 7);
+      output.writeBool(this.skipColumnSchemaForPartition);
+      output.writeFieldEnd();
+    }
+    if (this.includeParamKeyPattern !== null && this.includeParamKeyPattern !== undefined) {
+      output.writeFieldBegin('includeParamKeyPattern', Thrift.Type.STRING, 8);
+      output.writeString(this.includeParamKeyPattern);
+      output.writeFieldEnd();
+    }
+    if (this.excludeParamKeyPattern !== null && this.excludeParamKeyPattern !== undefined) {
+      output.writeFieldBegin('excludeParamKeyPattern', Thrift.Type.STRING, 9);
+      output.writeString(this.excludeParamKeyPattern);
+      output.writeFieldEnd();
+    }
     output.writeFieldStop();
     output.writeStructEnd();
     return;
@@ -7729,13 +8338,13 @@ const PartitionsResponse = module.exports.PartitionsResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3268 = input.readListBegin();
-          const _size267 = _rtmp3268.size || 0;
-          for (let _i269 = 0; _i269 < _size267; ++_i269) {
-            let elem270 = null;
-            elem270 = new ttypes.Partition();
-            elem270.read(input);
-            this.partitions.push(elem270);
+          const _rtmp3280 = input.readListBegin();
+          const _size279 = _rtmp3280.size || 0;
+          for (let _i281 = 0; _i281 < _size279; ++_i281) {
+            let elem282 = null;
+            elem282 = new ttypes.Partition();
+            elem282.read(input);
+            this.partitions.push(elem282);
           }
           input.readListEnd();
         } else {
@@ -7759,13 +8368,174 @@ const PartitionsResponse = module.exports.PartitionsResponse = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter271 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter271)) {
-          iter271 = this.partitions[iter271];
-          iter271.write(output);
+      for (let iter283 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter283)) {
+          iter283 = this.partitions[iter283];
+          iter283.write(output);
         }
       }
       output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const GetPartitionsByFilterRequest = module.exports.GetPartitionsByFilterRequest = class {
+  constructor(args) {
+    this.catName = null;
+    this.dbName = null;
+    this.tblName = null;
+    this.filter = null;
+    this.maxParts = -1;
+    this.skipColumnSchemaForPartition = null;
+    this.includeParamKeyPattern = null;
+    this.excludeParamKeyPattern = null;
+    if (args) {
+      if (args.catName !== undefined && args.catName !== null) {
+        this.catName = args.catName;
+      }
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      }
+      if (args.tblName !== undefined && args.tblName !== null) {
+        this.tblName = args.tblName;
+      }
+      if (args.filter !== undefined && args.filter !== null) {
+        this.filter = args.filter;
+      }
+      if (args.maxParts !== undefined && args.maxParts !== null) {
+        this.maxParts = args.maxParts;
+      }
+      if (args.skipColumnSchemaForPartition !== undefined && args.skipColumnSchemaForPartition !== null) {
+        this.skipColumnSchemaForPartition = args.skipColumnSchemaForPartition;
+      }
+      if (args.includeParamKeyPattern !== undefined && args.includeParamKeyPattern !== null) {
+        this.includeParamKeyPattern = args.includeParamKeyPattern;
+      }
+      if (args.excludeParamKeyPattern !== undefined && args.excludeParamKeyPattern !== null) {
+        this.excludeParamKeyPattern = args.excludeParamKeyPattern;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.catName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.tblName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.filter = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.I16) {
+          this.maxParts = input.readI16();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.BOOL) {
+          this.skipColumnSchemaForPartition = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 7:
+        if (ftype == Thrift.Type.STRING) {
+          this.includeParamKeyPattern = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 8:
+        if (ftype == Thrift.Type.STRING) {
+          this.excludeParamKeyPattern = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('GetPartitionsByFilterRequest');
+    if (this.catName !== null && this.catName !== undefined) {
+      output.writeFieldBegin('catName', Thrift.Type.STRING, 1);
+      output.writeString(this.catName);
+      output.writeFieldEnd();
+    }
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 2);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.tblName !== null && this.tblName !== undefined) {
+      output.writeFieldBegin('tblName', Thrift.Type.STRING, 3);
+      output.writeString(this.tblName);
+      output.writeFieldEnd();
+    }
+    if (this.filter !== null && this.filter !== undefined) {
+      output.writeFieldBegin('filter', Thrift.Type.STRING, 4);
+      output.writeString(this.filter);
+      output.writeFieldEnd();
+    }
+    if (this.maxParts !== null && this.maxParts !== undefined) {
+      output.writeFieldBegin('maxParts', Thrift.Type.I16, 5);
+      output.writeI16(this.maxParts);
+      output.writeFieldEnd();
+    }
+    if (this.skipColumnSchemaForPartition !== null && this.skipColumnSchemaForPartition !== undefined) {
+      output.writeFieldBegin('skipColumnSchemaForPartition', Thrift.Type.BOOL, 6);
+      output.writeBool(this.skipColumnSchemaForPartition);
+      output.writeFieldEnd();
+    }
+    if (this.includeParamKeyPattern !== null && this.includeParamKeyPattern !== undefined) {
+      output.writeFieldBegin('includeParamKeyPattern', Thrift.Type.STRING, 7);
+      output.writeString(this.includeParamKeyPattern);
+      output.writeFieldEnd();
+    }
+    if (this.excludeParamKeyPattern !== null && this.excludeParamKeyPattern !== undefined) {
+      output.writeFieldBegin('excludeParamKeyPattern', Thrift.Type.STRING, 8);
+      output.writeString(this.excludeParamKeyPattern);
       output.writeFieldEnd();
     }
     output.writeFieldStop();
@@ -7846,12 +8616,12 @@ const GetPartitionNamesPsRequest = module.exports.GetPartitionNamesPsRequest = c
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partValues = [];
-          const _rtmp3273 = input.readListBegin();
-          const _size272 = _rtmp3273.size || 0;
-          for (let _i274 = 0; _i274 < _size272; ++_i274) {
-            let elem275 = null;
-            elem275 = input.readString();
-            this.partValues.push(elem275);
+          const _rtmp3285 = input.readListBegin();
+          const _size284 = _rtmp3285.size || 0;
+          for (let _i286 = 0; _i286 < _size284; ++_i286) {
+            let elem287 = null;
+            elem287 = input.readString();
+            this.partValues.push(elem287);
           }
           input.readListEnd();
         } else {
@@ -7908,10 +8678,10 @@ const GetPartitionNamesPsRequest = module.exports.GetPartitionNamesPsRequest = c
     if (this.partValues !== null && this.partValues !== undefined) {
       output.writeFieldBegin('partValues', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRING, this.partValues.length);
-      for (let iter276 in this.partValues) {
-        if (this.partValues.hasOwnProperty(iter276)) {
-          iter276 = this.partValues[iter276];
-          output.writeString(iter276);
+      for (let iter288 in this.partValues) {
+        if (this.partValues.hasOwnProperty(iter288)) {
+          iter288 = this.partValues[iter288];
+          output.writeString(iter288);
         }
       }
       output.writeListEnd();
@@ -7963,12 +8733,12 @@ const GetPartitionNamesPsResponse = module.exports.GetPartitionNamesPsResponse =
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.names = [];
-          const _rtmp3278 = input.readListBegin();
-          const _size277 = _rtmp3278.size || 0;
-          for (let _i279 = 0; _i279 < _size277; ++_i279) {
-            let elem280 = null;
-            elem280 = input.readString();
-            this.names.push(elem280);
+          const _rtmp3290 = input.readListBegin();
+          const _size289 = _rtmp3290.size || 0;
+          for (let _i291 = 0; _i291 < _size289; ++_i291) {
+            let elem292 = null;
+            elem292 = input.readString();
+            this.names.push(elem292);
           }
           input.readListEnd();
         } else {
@@ -7992,10 +8762,10 @@ const GetPartitionNamesPsResponse = module.exports.GetPartitionNamesPsResponse =
     if (this.names !== null && this.names !== undefined) {
       output.writeFieldBegin('names', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRING, this.names.length);
-      for (let iter281 in this.names) {
-        if (this.names.hasOwnProperty(iter281)) {
-          iter281 = this.names[iter281];
-          output.writeString(iter281);
+      for (let iter293 in this.names) {
+        if (this.names.hasOwnProperty(iter293)) {
+          iter293 = this.names[iter293];
+          output.writeString(iter293);
         }
       }
       output.writeListEnd();
@@ -8087,12 +8857,12 @@ const GetPartitionsPsWithAuthRequest = module.exports.GetPartitionsPsWithAuthReq
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partVals = [];
-          const _rtmp3283 = input.readListBegin();
-          const _size282 = _rtmp3283.size || 0;
-          for (let _i284 = 0; _i284 < _size282; ++_i284) {
-            let elem285 = null;
-            elem285 = input.readString();
-            this.partVals.push(elem285);
+          const _rtmp3295 = input.readListBegin();
+          const _size294 = _rtmp3295.size || 0;
+          for (let _i296 = 0; _i296 < _size294; ++_i296) {
+            let elem297 = null;
+            elem297 = input.readString();
+            this.partVals.push(elem297);
           }
           input.readListEnd();
         } else {
@@ -8116,12 +8886,12 @@ const GetPartitionsPsWithAuthRequest = module.exports.GetPartitionsPsWithAuthReq
         case 7:
         if (ftype == Thrift.Type.LIST) {
           this.groupNames = [];
-          const _rtmp3287 = input.readListBegin();
-          const _size286 = _rtmp3287.size || 0;
-          for (let _i288 = 0; _i288 < _size286; ++_i288) {
-            let elem289 = null;
-            elem289 = input.readString();
-            this.groupNames.push(elem289);
+          const _rtmp3299 = input.readListBegin();
+          const _size298 = _rtmp3299.size || 0;
+          for (let _i300 = 0; _i300 < _size298; ++_i300) {
+            let elem301 = null;
+            elem301 = input.readString();
+            this.groupNames.push(elem301);
           }
           input.readListEnd();
         } else {
@@ -8171,10 +8941,10 @@ const GetPartitionsPsWithAuthRequest = module.exports.GetPartitionsPsWithAuthReq
     if (this.partVals !== null && this.partVals !== undefined) {
       output.writeFieldBegin('partVals', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRING, this.partVals.length);
-      for (let iter290 in this.partVals) {
-        if (this.partVals.hasOwnProperty(iter290)) {
-          iter290 = this.partVals[iter290];
-          output.writeString(iter290);
+      for (let iter302 in this.partVals) {
+        if (this.partVals.hasOwnProperty(iter302)) {
+          iter302 = this.partVals[iter302];
+          output.writeString(iter302);
         }
       }
       output.writeListEnd();
@@ -8193,10 +8963,10 @@ const GetPartitionsPsWithAuthRequest = module.exports.GetPartitionsPsWithAuthReq
     if (this.groupNames !== null && this.groupNames !== undefined) {
       output.writeFieldBegin('groupNames', Thrift.Type.LIST, 7);
       output.writeListBegin(Thrift.Type.STRING, this.groupNames.length);
-      for (let iter291 in this.groupNames) {
-        if (this.groupNames.hasOwnProperty(iter291)) {
-          iter291 = this.groupNames[iter291];
-          output.writeString(iter291);
+      for (let iter303 in this.groupNames) {
+        if (this.groupNames.hasOwnProperty(iter303)) {
+          iter303 = this.groupNames[iter303];
+          output.writeString(iter303);
         }
       }
       output.writeListEnd();
@@ -8243,13 +9013,13 @@ const GetPartitionsPsWithAuthResponse = module.exports.GetPartitionsPsWithAuthRe
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3293 = input.readListBegin();
-          const _size292 = _rtmp3293.size || 0;
-          for (let _i294 = 0; _i294 < _size292; ++_i294) {
-            let elem295 = null;
-            elem295 = new ttypes.Partition();
-            elem295.read(input);
-            this.partitions.push(elem295);
+          const _rtmp3305 = input.readListBegin();
+          const _size304 = _rtmp3305.size || 0;
+          for (let _i306 = 0; _i306 < _size304; ++_i306) {
+            let elem307 = null;
+            elem307 = new ttypes.Partition();
+            elem307.read(input);
+            this.partitions.push(elem307);
           }
           input.readListEnd();
         } else {
@@ -8273,10 +9043,10 @@ const GetPartitionsPsWithAuthResponse = module.exports.GetPartitionsPsWithAuthRe
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter296 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter296)) {
-          iter296 = this.partitions[iter296];
-          iter296.write(output);
+      for (let iter308 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter308)) {
+          iter308 = this.partitions[iter308];
+          iter308.write(output);
         }
       }
       output.writeListEnd();
@@ -8365,12 +9135,12 @@ const GetPartitionsByNamesRequest = module.exports.GetPartitionsByNamesRequest =
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.names = [];
-          const _rtmp3298 = input.readListBegin();
-          const _size297 = _rtmp3298.size || 0;
-          for (let _i299 = 0; _i299 < _size297; ++_i299) {
-            let elem300 = null;
-            elem300 = input.readString();
-            this.names.push(elem300);
+          const _rtmp3310 = input.readListBegin();
+          const _size309 = _rtmp3310.size || 0;
+          for (let _i311 = 0; _i311 < _size309; ++_i311) {
+            let elem312 = null;
+            elem312 = input.readString();
+            this.names.push(elem312);
           }
           input.readListEnd();
         } else {
@@ -8387,12 +9157,12 @@ const GetPartitionsByNamesRequest = module.exports.GetPartitionsByNamesRequest =
         case 5:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3302 = input.readListBegin();
-          const _size301 = _rtmp3302.size || 0;
-          for (let _i303 = 0; _i303 < _size301; ++_i303) {
-            let elem304 = null;
-            elem304 = input.readString();
-            this.processorCapabilities.push(elem304);
+          const _rtmp3314 = input.readListBegin();
+          const _size313 = _rtmp3314.size || 0;
+          for (let _i315 = 0; _i315 < _size313; ++_i315) {
+            let elem316 = null;
+            elem316 = input.readString();
+            this.processorCapabilities.push(elem316);
           }
           input.readListEnd();
         } else {
@@ -8458,10 +9228,10 @@ const GetPartitionsByNamesRequest = module.exports.GetPartitionsByNamesRequest =
     if (this.names !== null && this.names !== undefined) {
       output.writeFieldBegin('names', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.names.length);
-      for (let iter305 in this.names) {
-        if (this.names.hasOwnProperty(iter305)) {
-          iter305 = this.names[iter305];
-          output.writeString(iter305);
+      for (let iter317 in this.names) {
+        if (this.names.hasOwnProperty(iter317)) {
+          iter317 = this.names[iter317];
+          output.writeString(iter317);
         }
       }
       output.writeListEnd();
@@ -8475,10 +9245,10 @@ const GetPartitionsByNamesRequest = module.exports.GetPartitionsByNamesRequest =
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 5);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter306 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter306)) {
-          iter306 = this.processorCapabilities[iter306];
-          output.writeString(iter306);
+      for (let iter318 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter318)) {
+          iter318 = this.processorCapabilities[iter318];
+          output.writeString(iter318);
         }
       }
       output.writeListEnd();
@@ -8544,13 +9314,13 @@ const GetPartitionsByNamesResult = module.exports.GetPartitionsByNamesResult = c
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3308 = input.readListBegin();
-          const _size307 = _rtmp3308.size || 0;
-          for (let _i309 = 0; _i309 < _size307; ++_i309) {
-            let elem310 = null;
-            elem310 = new ttypes.Partition();
-            elem310.read(input);
-            this.partitions.push(elem310);
+          const _rtmp3320 = input.readListBegin();
+          const _size319 = _rtmp3320.size || 0;
+          for (let _i321 = 0; _i321 < _size319; ++_i321) {
+            let elem322 = null;
+            elem322 = new ttypes.Partition();
+            elem322.read(input);
+            this.partitions.push(elem322);
           }
           input.readListEnd();
         } else {
@@ -8579,10 +9349,10 @@ const GetPartitionsByNamesResult = module.exports.GetPartitionsByNamesResult = c
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter311 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter311)) {
-          iter311 = this.partitions[iter311];
-          iter311.write(output);
+      for (let iter323 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter323)) {
+          iter323 = this.partitions[iter323];
+          iter323.write(output);
         }
       }
       output.writeListEnd();
@@ -8673,13 +9443,13 @@ const AlterPartitionsRequest = module.exports.AlterPartitionsRequest = class {
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3313 = input.readListBegin();
-          const _size312 = _rtmp3313.size || 0;
-          for (let _i314 = 0; _i314 < _size312; ++_i314) {
-            let elem315 = null;
-            elem315 = new ttypes.Partition();
-            elem315.read(input);
-            this.partitions.push(elem315);
+          const _rtmp3325 = input.readListBegin();
+          const _size324 = _rtmp3325.size || 0;
+          for (let _i326 = 0; _i326 < _size324; ++_i326) {
+            let elem327 = null;
+            elem327 = new ttypes.Partition();
+            elem327.read(input);
+            this.partitions.push(elem327);
           }
           input.readListEnd();
         } else {
@@ -8737,10 +9507,10 @@ const AlterPartitionsRequest = module.exports.AlterPartitionsRequest = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter316 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter316)) {
-          iter316 = this.partitions[iter316];
-          iter316.write(output);
+      for (let iter328 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter328)) {
+          iter328 = this.partitions[iter328];
+          iter328.write(output);
         }
       }
       output.writeListEnd();
@@ -8837,13 +9607,13 @@ const SetPartitionsStatsRequest = module.exports.SetPartitionsStatsRequest = cla
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.colStats = [];
-          const _rtmp3318 = input.readListBegin();
-          const _size317 = _rtmp3318.size || 0;
-          for (let _i319 = 0; _i319 < _size317; ++_i319) {
-            let elem320 = null;
-            elem320 = new ttypes.ColumnStatistics();
-            elem320.read(input);
-            this.colStats.push(elem320);
+          const _rtmp3330 = input.readListBegin();
+          const _size329 = _rtmp3330.size || 0;
+          for (let _i331 = 0; _i331 < _size329; ++_i331) {
+            let elem332 = null;
+            elem332 = new ttypes.ColumnStatistics();
+            elem332.read(input);
+            this.colStats.push(elem332);
           }
           input.readListEnd();
         } else {
@@ -8892,10 +9662,10 @@ const SetPartitionsStatsRequest = module.exports.SetPartitionsStatsRequest = cla
     if (this.colStats !== null && this.colStats !== undefined) {
       output.writeFieldBegin('colStats', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.colStats.length);
-      for (let iter321 in this.colStats) {
-        if (this.colStats.hasOwnProperty(iter321)) {
-          iter321 = this.colStats[iter321];
-          iter321.write(output);
+      for (let iter333 in this.colStats) {
+        if (this.colStats.hasOwnProperty(iter333)) {
+          iter333 = this.colStats[iter333];
+          iter333.write(output);
         }
       }
       output.writeListEnd();
@@ -9050,12 +9820,12 @@ const TableStatsRequest = module.exports.TableStatsRequest = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.colNames = [];
-          const _rtmp3323 = input.readListBegin();
-          const _size322 = _rtmp3323.size || 0;
-          for (let _i324 = 0; _i324 < _size322; ++_i324) {
-            let elem325 = null;
-            elem325 = input.readString();
-            this.colNames.push(elem325);
+          const _rtmp3335 = input.readListBegin();
+          const _size334 = _rtmp3335.size || 0;
+          for (let _i336 = 0; _i336 < _size334; ++_i336) {
+            let elem337 = null;
+            elem337 = input.readString();
+            this.colNames.push(elem337);
           }
           input.readListEnd();
         } else {
@@ -9114,10 +9884,10 @@ const TableStatsRequest = module.exports.TableStatsRequest = class {
     if (this.colNames !== null && this.colNames !== undefined) {
       output.writeFieldBegin('colNames', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.colNames.length);
-      for (let iter326 in this.colNames) {
-        if (this.colNames.hasOwnProperty(iter326)) {
-          iter326 = this.colNames[iter326];
-          output.writeString(iter326);
+      for (let iter338 in this.colNames) {
+        if (this.colNames.hasOwnProperty(iter338)) {
+          iter338 = this.colNames[iter338];
+          output.writeString(iter338);
         }
       }
       output.writeListEnd();
@@ -9178,13 +9948,13 @@ const TableStatsResult = module.exports.TableStatsResult = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.tableStats = [];
-          const _rtmp3328 = input.readListBegin();
-          const _size327 = _rtmp3328.size || 0;
-          for (let _i329 = 0; _i329 < _size327; ++_i329) {
-            let elem330 = null;
-            elem330 = new ttypes.ColumnStatisticsObj();
-            elem330.read(input);
-            this.tableStats.push(elem330);
+          const _rtmp3340 = input.readListBegin();
+          const _size339 = _rtmp3340.size || 0;
+          for (let _i341 = 0; _i341 < _size339; ++_i341) {
+            let elem342 = null;
+            elem342 = new ttypes.ColumnStatisticsObj();
+            elem342.read(input);
+            this.tableStats.push(elem342);
           }
           input.readListEnd();
         } else {
@@ -9212,10 +9982,10 @@ const TableStatsResult = module.exports.TableStatsResult = class {
     if (this.tableStats !== null && this.tableStats !== undefined) {
       output.writeFieldBegin('tableStats', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.tableStats.length);
-      for (let iter331 in this.tableStats) {
-        if (this.tableStats.hasOwnProperty(iter331)) {
-          iter331 = this.tableStats[iter331];
-          iter331.write(output);
+      for (let iter343 in this.tableStats) {
+        if (this.tableStats.hasOwnProperty(iter343)) {
+          iter343 = this.tableStats[iter343];
+          iter343.write(output);
         }
       }
       output.writeListEnd();
@@ -9303,12 +10073,12 @@ const PartitionsStatsRequest = module.exports.PartitionsStatsRequest = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.colNames = [];
-          const _rtmp3333 = input.readListBegin();
-          const _size332 = _rtmp3333.size || 0;
-          for (let _i334 = 0; _i334 < _size332; ++_i334) {
-            let elem335 = null;
-            elem335 = input.readString();
-            this.colNames.push(elem335);
+          const _rtmp3345 = input.readListBegin();
+          const _size344 = _rtmp3345.size || 0;
+          for (let _i346 = 0; _i346 < _size344; ++_i346) {
+            let elem347 = null;
+            elem347 = input.readString();
+            this.colNames.push(elem347);
           }
           input.readListEnd();
         } else {
@@ -9318,12 +10088,12 @@ const PartitionsStatsRequest = module.exports.PartitionsStatsRequest = class {
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partNames = [];
-          const _rtmp3337 = input.readListBegin();
-          const _size336 = _rtmp3337.size || 0;
-          for (let _i338 = 0; _i338 < _size336; ++_i338) {
-            let elem339 = null;
-            elem339 = input.readString();
-            this.partNames.push(elem339);
+          const _rtmp3349 = input.readListBegin();
+          const _size348 = _rtmp3349.size || 0;
+          for (let _i350 = 0; _i350 < _size348; ++_i350) {
+            let elem351 = null;
+            elem351 = input.readString();
+            this.partNames.push(elem351);
           }
           input.readListEnd();
         } else {
@@ -9375,10 +10145,10 @@ const PartitionsStatsRequest = module.exports.PartitionsStatsRequest = class {
     if (this.colNames !== null && this.colNames !== undefined) {
       output.writeFieldBegin('colNames', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.colNames.length);
-      for (let iter340 in this.colNames) {
-        if (this.colNames.hasOwnProperty(iter340)) {
-          iter340 = this.colNames[iter340];
-          output.writeString(iter340);
+      for (let iter352 in this.colNames) {
+        if (this.colNames.hasOwnProperty(iter352)) {
+          iter352 = this.colNames[iter352];
+          output.writeString(iter352);
         }
       }
       output.writeListEnd();
@@ -9387,10 +10157,10 @@ const PartitionsStatsRequest = module.exports.PartitionsStatsRequest = class {
     if (this.partNames !== null && this.partNames !== undefined) {
       output.writeFieldBegin('partNames', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRING, this.partNames.length);
-      for (let iter341 in this.partNames) {
-        if (this.partNames.hasOwnProperty(iter341)) {
-          iter341 = this.partNames[iter341];
-          output.writeString(iter341);
+      for (let iter353 in this.partNames) {
+        if (this.partNames.hasOwnProperty(iter353)) {
+          iter353 = this.partNames[iter353];
+          output.writeString(iter353);
         }
       }
       output.writeListEnd();
@@ -9446,23 +10216,23 @@ const PartitionsStatsResult = module.exports.PartitionsStatsResult = class {
         case 1:
         if (ftype == Thrift.Type.MAP) {
           this.partStats = {};
-          const _rtmp3343 = input.readMapBegin();
-          const _size342 = _rtmp3343.size || 0;
-          for (let _i344 = 0; _i344 < _size342; ++_i344) {
-            let key345 = null;
-            let val346 = null;
-            key345 = input.readString();
-            val346 = [];
-            const _rtmp3348 = input.readListBegin();
-            const _size347 = _rtmp3348.size || 0;
-            for (let _i349 = 0; _i349 < _size347; ++_i349) {
-              let elem350 = null;
-              elem350 = new ttypes.ColumnStatisticsObj();
-              elem350.read(input);
-              val346.push(elem350);
+          const _rtmp3355 = input.readMapBegin();
+          const _size354 = _rtmp3355.size || 0;
+          for (let _i356 = 0; _i356 < _size354; ++_i356) {
+            let key357 = null;
+            let val358 = null;
+            key357 = input.readString();
+            val358 = [];
+            const _rtmp3360 = input.readListBegin();
+            const _size359 = _rtmp3360.size || 0;
+            for (let _i361 = 0; _i361 < _size359; ++_i361) {
+              let elem362 = null;
+              elem362 = new ttypes.ColumnStatisticsObj();
+              elem362.read(input);
+              val358.push(elem362);
             }
             input.readListEnd();
-            this.partStats[key345] = val346;
+            this.partStats[key357] = val358;
           }
           input.readMapEnd();
         } else {
@@ -9490,15 +10260,15 @@ const PartitionsStatsResult = module.exports.PartitionsStatsResult = class {
     if (this.partStats !== null && this.partStats !== undefined) {
       output.writeFieldBegin('partStats', Thrift.Type.MAP, 1);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.LIST, Thrift.objectLength(this.partStats));
-      for (let kiter351 in this.partStats) {
-        if (this.partStats.hasOwnProperty(kiter351)) {
-          let viter352 = this.partStats[kiter351];
-          output.writeString(kiter351);
-          output.writeListBegin(Thrift.Type.STRUCT, viter352.length);
-          for (let iter353 in viter352) {
-            if (viter352.hasOwnProperty(iter353)) {
-              iter353 = viter352[iter353];
-              iter353.write(output);
+      for (let kiter363 in this.partStats) {
+        if (this.partStats.hasOwnProperty(kiter363)) {
+          let viter364 = this.partStats[kiter363];
+          output.writeString(kiter363);
+          output.writeListBegin(Thrift.Type.STRUCT, viter364.length);
+          for (let iter365 in viter364) {
+            if (viter364.hasOwnProperty(iter365)) {
+              iter365 = viter364[iter365];
+              iter365.write(output);
             }
           }
           output.writeListEnd();
@@ -9742,13 +10512,13 @@ const LockRequest = module.exports.LockRequest = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.component = [];
-          const _rtmp3355 = input.readListBegin();
-          const _size354 = _rtmp3355.size || 0;
-          for (let _i356 = 0; _i356 < _size354; ++_i356) {
-            let elem357 = null;
-            elem357 = new ttypes.LockComponent();
-            elem357.read(input);
-            this.component.push(elem357);
+          const _rtmp3367 = input.readListBegin();
+          const _size366 = _rtmp3367.size || 0;
+          for (let _i368 = 0; _i368 < _size366; ++_i368) {
+            let elem369 = null;
+            elem369 = new ttypes.LockComponent();
+            elem369.read(input);
+            this.component.push(elem369);
           }
           input.readListEnd();
         } else {
@@ -9818,10 +10588,10 @@ const LockRequest = module.exports.LockRequest = class {
     if (this.component !== null && this.component !== undefined) {
       output.writeFieldBegin('component', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.component.length);
-      for (let iter358 in this.component) {
-        if (this.component.hasOwnProperty(iter358)) {
-          iter358 = this.component[iter358];
-          iter358.write(output);
+      for (let iter370 in this.component) {
+        if (this.component.hasOwnProperty(iter370)) {
+          iter370 = this.component[iter370];
+          iter370.write(output);
         }
       }
       output.writeListEnd();
@@ -10529,13 +11299,13 @@ const ShowLocksResponse = module.exports.ShowLocksResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.locks = [];
-          const _rtmp3360 = input.readListBegin();
-          const _size359 = _rtmp3360.size || 0;
-          for (let _i361 = 0; _i361 < _size359; ++_i361) {
-            let elem362 = null;
-            elem362 = new ttypes.ShowLocksResponseElement();
-            elem362.read(input);
-            this.locks.push(elem362);
+          const _rtmp3372 = input.readListBegin();
+          const _size371 = _rtmp3372.size || 0;
+          for (let _i373 = 0; _i373 < _size371; ++_i373) {
+            let elem374 = null;
+            elem374 = new ttypes.ShowLocksResponseElement();
+            elem374.read(input);
+            this.locks.push(elem374);
           }
           input.readListEnd();
         } else {
@@ -10559,10 +11329,10 @@ const ShowLocksResponse = module.exports.ShowLocksResponse = class {
     if (this.locks !== null && this.locks !== undefined) {
       output.writeFieldBegin('locks', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.locks.length);
-      for (let iter363 in this.locks) {
-        if (this.locks.hasOwnProperty(iter363)) {
-          iter363 = this.locks[iter363];
-          iter363.write(output);
+      for (let iter375 in this.locks) {
+        if (this.locks.hasOwnProperty(iter375)) {
+          iter375 = this.locks[iter375];
+          iter375.write(output);
         }
       }
       output.writeListEnd();
@@ -10686,12 +11456,12 @@ const NotificationEventRequest = module.exports.NotificationEventRequest = class
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.eventTypeSkipList = [];
-          const _rtmp3365 = input.readListBegin();
-          const _size364 = _rtmp3365.size || 0;
-          for (let _i366 = 0; _i366 < _size364; ++_i366) {
-            let elem367 = null;
-            elem367 = input.readString();
-            this.eventTypeSkipList.push(elem367);
+          const _rtmp3377 = input.readListBegin();
+          const _size376 = _rtmp3377.size || 0;
+          for (let _i378 = 0; _i378 < _size376; ++_i378) {
+            let elem379 = null;
+            elem379 = input.readString();
+            this.eventTypeSkipList.push(elem379);
           }
           input.readListEnd();
         } else {
@@ -10722,10 +11492,10 @@ const NotificationEventRequest = module.exports.NotificationEventRequest = class
     if (this.eventTypeSkipList !== null && this.eventTypeSkipList !== undefined) {
       output.writeFieldBegin('eventTypeSkipList', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.eventTypeSkipList.length);
-      for (let iter368 in this.eventTypeSkipList) {
-        if (this.eventTypeSkipList.hasOwnProperty(iter368)) {
-          iter368 = this.eventTypeSkipList[iter368];
-          output.writeString(iter368);
+      for (let iter380 in this.eventTypeSkipList) {
+        if (this.eventTypeSkipList.hasOwnProperty(iter380)) {
+          iter380 = this.eventTypeSkipList[iter380];
+          output.writeString(iter380);
         }
       }
       output.writeListEnd();
@@ -10931,13 +11701,13 @@ const NotificationEventResponse = module.exports.NotificationEventResponse = cla
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.events = [];
-          const _rtmp3370 = input.readListBegin();
-          const _size369 = _rtmp3370.size || 0;
-          for (let _i371 = 0; _i371 < _size369; ++_i371) {
-            let elem372 = null;
-            elem372 = new ttypes.NotificationEvent();
-            elem372.read(input);
-            this.events.push(elem372);
+          const _rtmp3382 = input.readListBegin();
+          const _size381 = _rtmp3382.size || 0;
+          for (let _i383 = 0; _i383 < _size381; ++_i383) {
+            let elem384 = null;
+            elem384 = new ttypes.NotificationEvent();
+            elem384.read(input);
+            this.events.push(elem384);
           }
           input.readListEnd();
         } else {
@@ -10961,10 +11731,10 @@ const NotificationEventResponse = module.exports.NotificationEventResponse = cla
     if (this.events !== null && this.events !== undefined) {
       output.writeFieldBegin('events', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.events.length);
-      for (let iter373 in this.events) {
-        if (this.events.hasOwnProperty(iter373)) {
-          iter373 = this.events[iter373];
-          iter373.write(output);
+      for (let iter385 in this.events) {
+        if (this.events.hasOwnProperty(iter385)) {
+          iter385 = this.events[iter385];
+          iter385.write(output);
         }
       }
       output.writeListEnd();

@@ -39,6 +39,7 @@ import {
 import { compilePartitionFilter } from "./partition-filter.js";
 import { makePartitionName, parsePartitionName, partitionValuesFromName } from "./partition-names.js";
 import type { MetastoreStore, StoreTx, TableKey } from "./store/store.js";
+import { compileTableFilter } from "./table-filter.js";
 import { type DeclaredExceptions, Declared as D, toThriftError } from "./thrift-errors.js";
 import { ensureDirectory, localPathOf, qualifyWarehouse, removeIfEmpty, removeTree } from "./warehouse-dirs.js";
 
@@ -66,6 +67,8 @@ const LOCK_TYPES: Record<number, LockTypeName> = { 1: "SHARED_READ", 2: "SHARED_
 const LOCK_LEVELS: Record<number, LockLevelName> = { 1: "DB", 2: "TABLE", 3: "PARTITION" };
 const LOCK_TYPE_IDS: Record<LockTypeName, number> = { SHARED_READ: 1, SHARED_WRITE: 2, EXCLUSIVE: 3, EXCL_WRITE: 4 };
 const LOCK_STATE_IDS = { ACQUIRED: 1, WAITING: 2 } as const;
+/** get_table_names_by_filter: a missing database is UnknownDBException, anything else a MetaException. */
+const TABLE_FILTER_DECLARED: DeclaredExceptions = ["UnknownDBException", "MetaException"];
 
 type Env = H.EnvironmentContext | null | undefined;
 
@@ -217,6 +220,26 @@ export class MetastoreHandler {
       await this.makeDirectory(db.locationUri);
       await this.emit(tx, "CREATE_DATABASE", catalog, name, null, {});
     });
+  }
+
+  /** Hive 4's create_database: the same, with the database's fields spelled out in the request. */
+  create_database_req(req: H.CreateDatabaseRequest): Promise<void> {
+    const db = new T.Database({
+      name: req?.databaseName ?? "",
+      description: req?.description ?? "",
+      locationUri: req?.locationUri ?? "",
+      parameters: req?.parameters ?? {},
+    });
+    if (req?.privileges != null) db.privileges = req.privileges;
+    if (req?.ownerName != null) db.ownerName = req.ownerName;
+    if (req?.ownerType != null) db.ownerType = req.ownerType;
+    if (req?.catalogName != null) db.catalogName = req.catalogName;
+    if (req?.createTime != null) db.createTime = req.createTime;
+    if (req?.managedLocationUri != null) db.managedLocationUri = req.managedLocationUri;
+    if (req?.type != null) db.type = req.type;
+    if (req?.dataConnectorName != null) db.connector_name = req.dataConnectorName;
+    if (req?.remote_dbname != null) db.remote_dbname = req.remote_dbname;
+    return this.create_database(db);
   }
 
   private async getDb(raw: string, catalogOverride?: string | null): Promise<H.Database> {
@@ -397,9 +420,9 @@ export class MetastoreHandler {
     return out;
   }
 
-  private async dropTable(dbname: string, name: string, deleteData: boolean): Promise<void> {
+  private async dropTable(dbname: string, name: string, deleteData: boolean, catalog?: string | null): Promise<void> {
     const orphaned = await this.run(D.read, async (tx) => {
-      const key = this.tableKey(dbname, name);
+      const key = this.tableKey(dbname, name, catalog);
       const t = await loadTable(tx, key);
       const data = deleteData ? await this.dataOf(tx, key, t) : [];
       await tx.deleteTable(key);
@@ -414,6 +437,14 @@ export class MetastoreHandler {
   }
   drop_table_with_environment_context(dbname: string, name: string, deleteData: boolean, _env: Env): Promise<void> {
     return this.dropTable(dbname, name, deleteData);
+  }
+  /**
+   * Hive 4's drop_table. deleteData defaults to false when unset; the environment
+   * context's ifPurge changes nothing here (there is no trash to skip), and a
+   * table's partitions always go with it.
+   */
+  drop_table_req(req: H.DropTableRequest): Promise<void> {
+    return this.dropTable(req?.dbName ?? "", req?.tableName ?? "", req?.deleteData === true, req?.catalogName);
   }
 
   private listTableNames(dbRaw: string, pattern: string | null, tableType: string | null): Promise<string[]> {
@@ -435,6 +466,22 @@ export class MetastoreHandler {
   }
   get_all_tables(db_name: string): Promise<string[]> {
     return this.listTableNames(db_name, null, null);
+  }
+
+  /** Names of the tables of `dbname` whose owner, last access time or parameters pass `filter` (table-filter.ts). */
+  get_table_names_by_filter(dbname: string, filter: string, max_tables: number): Promise<string[]> {
+    return this.run(TABLE_FILTER_DECLARED, async (tx) => {
+      const test = compileTableFilter(filter);
+      const { catalog, db } = requireDbName(dbname);
+      await loadDatabase(tx, catalog, db);
+      const out: string[] = [];
+      const limit = limitOf(max_tables);
+      for (const row of await tx.listTables(catalog, db)) {
+        if (out.length >= limit) break;
+        if (test(decodeTable(row))) out.push(row.name);
+      }
+      return out;
+    });
   }
 
   get_table_meta(db_patterns: string, tbl_patterns: string, tbl_types: string[] | null): Promise<H.TableMeta[]> {
@@ -730,8 +777,14 @@ export class MetastoreHandler {
     return this.allPartitions(db_name, tbl_name, max_parts);
   }
 
+  private partitionNames(db: string, tbl: string, max: number | null | undefined, catalog?: string | null): Promise<string[]> {
+    return this.withTable(D.read, db, tbl, catalog, async (tx, key) => (await tx.listPartitionNames(key)).slice(0, limitOf(max)));
+  }
   get_partition_names(db_name: string, tbl_name: string, max_parts: number): Promise<string[]> {
-    return this.withTable(D.read, db_name, tbl_name, undefined, async (tx, key) => (await tx.listPartitionNames(key)).slice(0, limitOf(max_parts)));
+    return this.partitionNames(db_name, tbl_name, max_parts);
+  }
+  fetch_partition_names_req(req: H.PartitionsRequest): Promise<string[]> {
+    return this.partitionNames(req?.dbName ?? "", req?.tblName ?? "", req?.maxParts, req?.catName);
   }
 
   /** Partial specifications: an empty value (or a missing trailing one) matches anything. */
@@ -770,8 +823,8 @@ export class MetastoreHandler {
     return new T.GetPartitionNamesPsResponse({ names: await this.partitionNamesPs(req?.dbName ?? "", req?.tblName ?? "", req?.partValues, req?.maxParts, req?.catName) });
   }
 
-  private byFilter(db: string, tbl: string, filter: string, max: number | null): Promise<H.Partition[]> {
-    return this.withTable(D.read, db, tbl, undefined, (tx, key, table) => {
+  private byFilter(db: string, tbl: string, filter: string, max: number | null | undefined, catalog?: string | null): Promise<H.Partition[]> {
+    return this.withTable(D.read, db, tbl, catalog, (tx, key, table) => {
       const test = compilePartitionFilter(filter ?? "", (table.partitionKeys ?? []).map((k) => ({ name: k.name, type: k.type })));
       return this.partitionsMatching(tx, key, test, max);
     });
@@ -779,6 +832,9 @@ export class MetastoreHandler {
 
   get_partitions_by_filter(db_name: string, tbl_name: string, filter: string, max_parts: number): Promise<H.Partition[]> {
     return this.byFilter(db_name, tbl_name, filter, max_parts);
+  }
+  get_partitions_by_filter_req(req: H.GetPartitionsByFilterRequest): Promise<H.Partition[]> {
+    return this.byFilter(req?.dbName ?? "", req?.tblName ?? "", req?.filter ?? "", req?.maxParts, req?.catName);
   }
   async get_num_partitions_by_filter(db_name: string, tbl_name: string, filter: string): Promise<number> {
     return (await this.byFilter(db_name, tbl_name, filter, -1)).length;
@@ -843,6 +899,25 @@ export class MetastoreHandler {
       (t) => [makePartitionName(partitionKeyNames(t), partitionValuesFromName(partitionKeyNames(t), part_name ?? ""))],
       false,
       deleteData,
+    );
+    return true;
+  }
+  /** Hive 4's drop_partition: by name (partName) or by values (partVals); deleteData defaults to false. */
+  async drop_partition_req(req: H.DropPartitionRequest): Promise<boolean> {
+    const { partName, partVals } = req ?? {};
+    if (partName == null && partVals == null) {
+      throw toThriftError(new StreamhouseError(ErrorKind.InvalidArgument, "drop_partition_req needs partName or partVals"), D.read);
+    }
+    await this.dropPartitionsNamed(
+      req?.dbName ?? "",
+      req?.tblName ?? "",
+      (t) => {
+        const keys = partitionKeyNames(t);
+        return [makePartitionName(keys, partVals ?? partitionValuesFromName(keys, partName ?? ""))];
+      },
+      false,
+      req?.deleteData === true,
+      req?.catName,
     );
     return true;
   }
