@@ -7,10 +7,11 @@
 // the tests so a first-time install is not inside a test's timeout:
 //   node integration/postgres/ensure-postgres.mjs
 // STREAMHOUSE_PG_BIN names a directory holding initdb and postgres to use instead.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, realpathSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runTool } from "../support/run-tool.mjs";
 
 const INSTALL_TIMEOUT_MS = 15 * 60_000;
 /** apt waits this long for another apt/dpkg (a parallel test file) to release its lock. */
@@ -41,27 +42,7 @@ function findBinDir() {
   return undefined;
 }
 
-function run(cmd, args, timeoutMs, env = process.env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "pipe"], env });
-    let output = "";
-    const keep = (d) => {
-      output = (output + String(d)).slice(-8000);
-    };
-    child.stdout.on("data", keep);
-    child.stderr.on("data", keep);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (e) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot run ${cmd}: ${e.message}`));
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve(output);
-      else reject(new Error(`${cmd} ${args.join(" ")} failed (${signal ?? `exit ${code}`}):\n${output}`));
-    });
-  });
-}
+const run = (cmd, args, timeoutMs, env = process.env) => runTool(cmd, args, timeoutMs, { env });
 
 async function install(log) {
   if (process.platform !== "linux" || spawnSync("apt-get", ["--version"], { stdio: "ignore" }).status !== 0) {

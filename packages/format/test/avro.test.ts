@@ -11,18 +11,8 @@ import { snappyCompress, snappyDecompress } from "../src/compression/snappy.js";
 import { zstdCompress } from "../src/compression/zstd-frame.js";
 import { isStreamhouseError } from "../src/errors.js";
 import { vectorPath, vectorTables } from "./vectors.js";
+import { mulberry32 as prng } from "./support/prng.js";
 
-/** mulberry32: small, seeded, good enough for fuzzing. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const seededRandom =
   (seed: number) =>

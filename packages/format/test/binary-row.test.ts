@@ -6,6 +6,7 @@ import { RowKind, rowKindFromShortString, rowKindToShortString } from "../src/bi
 import { isStreamhouseError } from "../src/errors.js";
 import { type DataType, DataTypes as T } from "../src/types/data-type.js";
 import type { Row, Value } from "../src/types/values.js";
+import { mulberry32 as prng } from "./support/prng.js";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s.replace(/\s+/g, ""), "hex"));
@@ -155,17 +156,6 @@ describe("BinaryRow encode errors", () => {
 // ---------------------------------------------------------------------------------------
 // Seeded random round trips
 
-/** mulberry32: a tiny deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Gen {
   constructor(readonly rnd: () => number) {}

@@ -19,6 +19,7 @@ import { RoaringBitmap } from "../src/deletion-vector/roaring-bitmap.js";
 import { isStreamhouseError, type StreamhouseError } from "../src/errors.js";
 import { crc32, crc32Update } from "../src/util/crc32.js";
 import { vectorTables } from "./vectors.js";
+import { mulberry32 as prng } from "./support/prng.js";
 
 // ---- helpers ------------------------------------------------------------------
 
@@ -36,17 +37,6 @@ function thrown(fn: () => unknown): StreamhouseError {
   throw new Error("expected an error, none thrown");
 }
 
-/** mulberry32: small seeded PRNG; every randomized test prints its seed when it fails. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const BASE_SEED = Number(process.env["STREAMHOUSE_SEED"] ?? Date.now() % 2147483647);
 

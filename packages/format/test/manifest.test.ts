@@ -17,18 +17,8 @@ import { manifestEntryFromRecord } from "../src/manifest/manifest-entry.js";
 import { INDEX_MANIFEST_ENTRY_SCHEMA, MANIFEST_ENTRY_SCHEMA, MANIFEST_FILE_META_SCHEMA } from "../src/manifest/manifest-schemas.js";
 import { EMPTY_BINARY_ROW_BYTES } from "../src/manifest/simple-stats.js";
 import { vectorPath, vectorTables } from "./vectors.js";
+import { mulberry32 as prng } from "./support/prng.js";
 
-/** mulberry32, seeded (the seed is in every failure message). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Kind = "entries" | "list" | "index";
 interface Vector {

@@ -12,6 +12,7 @@ import { closestFixedBits, decodeBitWidth, decodeIntRleV2 } from "../src/orc/orc
 import { decodeTimestampNanos, timestampMillis } from "../src/orc/orc-timestamp.js";
 import { orcTypeToString } from "../src/orc/orc-type.js";
 import { vectorTables } from "./vectors.js";
+import { mulberry32 as prng } from "./support/prng.js";
 
 // ---------------------------------------------------------------- vectors
 
@@ -314,17 +315,6 @@ describe("ORC building blocks", () => {
 
 // ---------------------------------------------------------------- corruption
 
-/** Deterministic PRNG (mulberry32) so a failing case can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectTypedError(fn: () => unknown, messagePart: string): void {
   try {

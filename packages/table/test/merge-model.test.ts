@@ -11,21 +11,11 @@ import { CoreOptions, DataTypes, RowKind } from "@streamhouse/format";
 import type { KeyValue } from "../src/kv/key-value.js";
 import { createTableMerge } from "../src/merge/merge-function-factory.js";
 import { mergeRuns } from "../src/merge/sort-merge.js";
+import { mulberry32 as prng } from "../../format/test/support/prng.js";
 
 const { INSERT, UPDATE_BEFORE, UPDATE_AFTER, DELETE } = RowKind;
 type Kind = KeyValue["valueKind"];
 
-/** mulberry32: a tiny, good-enough seeded PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Row layout: k1 k2 | a b ts c d g1 g2
 const K1 = 0;

@@ -103,12 +103,40 @@ export interface AvroContainer {
   readonly records: unknown[];
 }
 
+/**
+ * Compiled resolving decoders by reader schema, builders and writer-schema text. Every
+ * manifest of a table carries the same writer schema, so a scan over many manifests
+ * compiles once. Decoders are pure functions of their schemas; bounded per reader.
+ */
+const resolvingDecoders = new WeakMap<AvroSchema, Map<AvroRecordBuilders | undefined, Map<string, AvroDecoder>>>();
+const DECODERS_PER_READER_MAX = 64;
+
+function resolvingDecoder(header: AvroContainerHeader, reader: AvroSchema, builders: AvroRecordBuilders | undefined): AvroDecoder {
+  let byBuilders = resolvingDecoders.get(reader);
+  if (byBuilders === undefined) {
+    byBuilders = new Map();
+    resolvingDecoders.set(reader, byBuilders);
+  }
+  let byWriter = byBuilders.get(builders);
+  if (byWriter === undefined) {
+    byWriter = new Map();
+    byBuilders.set(builders, byWriter);
+  }
+  let decode = byWriter.get(header.schemaJson);
+  if (decode === undefined) {
+    decode = compileResolvingDecoder(header.schema, reader, builders);
+    if (byWriter.size >= DECODERS_PER_READER_MAX) byWriter.delete(byWriter.keys().next().value!);
+    byWriter.set(header.schemaJson, decode);
+  }
+  return decode;
+}
+
 /** Reads every record of the file. */
 export function readAvroContainer(bytes: Uint8Array, options: AvroReadOptions = {}): AvroContainer {
   const header = readAvroHeader(bytes);
   const codec = avroCodec(header.codec);
   const decode: AvroDecoder = options.readerSchema
-    ? compileResolvingDecoder(header.schema, options.readerSchema, options.builders)
+    ? resolvingDecoder(header, options.readerSchema, options.builders)
     : compileDecoder(header.schema);
   const records: unknown[] = [];
   const sync = header.sync;
@@ -176,9 +204,21 @@ function defaultRandom(into: Uint8Array): void {
   globalThis.crypto.getRandomValues(into);
 }
 
+/** Compiled encoders and rendered schema text by schema: writers reuse constant schemas. */
+const encoders = new WeakMap<AvroSchema, { readonly encode: ReturnType<typeof compileEncoder>; readonly json: string }>();
+
+function encoderFor(schema: AvroSchema): { readonly encode: ReturnType<typeof compileEncoder>; readonly json: string } {
+  let e = encoders.get(schema);
+  if (e === undefined) {
+    e = { encode: compileEncoder(schema), json: avroSchemaToJson(schema) };
+    encoders.set(schema, e);
+  }
+  return e;
+}
+
 export function writeAvroContainer(records: readonly unknown[], options: AvroWriteOptions): Uint8Array {
   const codec = avroCodec(options.codec ?? "null");
-  const encode = compileEncoder(options.schema);
+  const { encode, json: schemaJson } = encoderFor(options.schema);
   const blockLimit = options.blockSizeBytes ?? DEFAULT_BLOCK_SIZE_BYTES;
   const sync = new Uint8Array(SYNC_SIZE);
   (options.random ?? defaultRandom)(sync);
@@ -186,7 +226,7 @@ export function writeAvroContainer(records: readonly unknown[], options: AvroWri
   const out = new AvroWriter(4096);
   out.writeFixed(Uint8Array.from(MAGIC));
   const meta: [string, Uint8Array][] = [
-    ["avro.schema", textEncoder.encode(options.schemaJson ?? avroSchemaToJson(options.schema))],
+    ["avro.schema", textEncoder.encode(options.schemaJson ?? schemaJson)],
     ["avro.codec", textEncoder.encode(codec.name)],
   ];
   for (const [k, v] of options.metadata ?? []) if (!k.startsWith("avro.")) meta.push([k, v]);

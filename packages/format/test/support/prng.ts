@@ -51,3 +51,18 @@ export function testSeeds(base: number, count: number): number[] {
   if (pinned !== undefined) return [Number(pinned)];
   return Array.from({ length: count }, (_, i) => base + i);
 }
+
+/**
+ * mulberry32 as a bare function of the seed: the generator the codec and merge tests
+ * have always used, kept bit-for-bit so their seeds replay the same inputs.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
