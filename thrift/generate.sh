@@ -1,5 +1,5 @@
 #!/bin/sh
-# Regenerates packages/metastore/gen-hms from our IDL with the Apache Thrift
+# Regenerates packages/catalog/gen-hms from our IDL with the Apache Thrift
 # compiler (Debian package thrift-compiler 0.17.0). The output is committed, so
 # building and testing need no compiler; run this after editing the IDL.
 #
@@ -8,7 +8,7 @@
 # (Without es6 the output calls thrift.Q, which the 0.24 runtime dropped.)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-out="$here/../packages/metastore/gen-hms"
+out="$here/../packages/catalog/gen-hms"
 want="0.17.0"
 have=$(thrift --version 2>/dev/null | sed -n 's/^Thrift version //p')
 if [ "$have" != "$want" ]; then

@@ -8,9 +8,9 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { ErrorKind, StreamhouseError } from "@streamhouse/format";
-import type * as H from "../gen-hms/hive_metastore_types.js";
+import type * as H from "@streamhouse/catalog/gen-hms/hive_metastore_types.js";
 import { decodeStruct, encodeStruct } from "./codec.js";
-import { fb303Types, hmsTypes as T } from "./generated.js";
+import { fb303Types, hmsTypes as T } from "@streamhouse/catalog";
 import { checkLock, componentsOf, heartbeatLock, type LockComponentSpec, type LockLevelName, type LockTypeName, releaseLock, requestLock } from "./locks.js";
 import { matchesPattern, normalizeName, parseDbName, requireDbName, validateObjectName } from "./names.js";
 import {

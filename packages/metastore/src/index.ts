@@ -23,5 +23,5 @@ export type {
   TableKey,
   TableRow,
 } from "./store/store.js";
-export { fb303Types, hmsService, hmsTypes } from "./generated.js";
+export { fb303Types, hmsService, hmsTypes } from "@streamhouse/catalog";
 export { bindHandler, patchThriftRuntime } from "./thrift-runtime.js";

@@ -5,9 +5,9 @@
  */
 import { ErrorKind, StreamhouseError } from "@streamhouse/format";
 import type Int64 from "node-int64";
-import type { Database, EnvironmentContext, Partition, StorageDescriptor, Table } from "../gen-hms/hive_metastore_types.js";
+import type { Database, EnvironmentContext, Partition, StorageDescriptor, Table } from "@streamhouse/catalog/gen-hms/hive_metastore_types.js";
 import { cloneStruct, decodeStruct, encodeStruct } from "./codec.js";
-import { hmsTypes as T } from "./generated.js";
+import { hmsTypes as T } from "@streamhouse/catalog";
 import type { DatabaseRow, PartitionRow, StoreTx, TableKey, TableRow } from "./store/store.js";
 
 export const DDL_TIME = "transient_lastDdlTime";

@@ -21,7 +21,7 @@
 import net from "node:net";
 import { ErrorKind, StreamhouseError } from "@streamhouse/format";
 import thrift from "thrift";
-import { hmsService } from "./generated.js";
+import { hmsService } from "@streamhouse/catalog";
 import { MetastoreHandler } from "./handler.js";
 import { PostgresStore } from "./store/postgres-store.js";
 import { SqliteStore } from "./store/sqlite-store.js";

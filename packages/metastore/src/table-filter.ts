@@ -14,8 +14,8 @@
  * fails that test (as in Hive, `=` and `<>` only see tables that have the
  * key). Any other key is refused with a MetaException.
  */
-import type * as H from "../gen-hms/hive_metastore_types.js";
-import { hmsTypes as T } from "./generated.js";
+import type * as H from "@streamhouse/catalog/gen-hms/hive_metastore_types.js";
+import { hmsTypes as T } from "@streamhouse/catalog";
 import { type FilterLiteral, type FilterNode, parsePartitionFilter } from "./partition-filter.js";
 
 export const FILTER_FIELD_TABLE_NAME = "hive_filter_field_tablename__";

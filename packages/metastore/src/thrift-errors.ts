@@ -5,7 +5,7 @@
  * names its declared list and `toThriftError` picks the best member of it.
  */
 import { ErrorKind, isStreamhouseError, type StreamhouseError } from "@streamhouse/format";
-import { hmsTypes as T } from "./generated.js";
+import { hmsTypes as T } from "@streamhouse/catalog";
 
 export type ThriftExceptionClass = new (args?: { message?: string }) => Error;
 
