@@ -9,7 +9,7 @@ export default defineConfig({
   resolve: { conditions: ["@streamhouse/source"] },
   ssr: { resolve: { conditions: ["@streamhouse/source"] } },
   test: {
-    include: ["integration/**/*.test.ts"],
+    include: ["integration/**/*.test.ts", "connectors/*/integration/**/*.test.ts"],
     testTimeout: 10 * 60_000,
     // beforeAll hooks install engines on a cold cache.
     hookTimeout: 20 * 60_000,
