@@ -84,6 +84,7 @@ export type { RowKindShortString } from "./binary-row/row-kind.js";
 export { isRowKind, RowKind, rowKindFromByte, rowKindFromShortString, rowKindToShortString } from "./binary-row/row-kind.js";
 export type { BucketFunction } from "./bucket/bucket-function.js";
 export { binaryRowHash, bucketForKey, bucketOf, createBucketFunction, modBucketOf } from "./bucket/bucket-function.js";
+export { decodeHashIndexFile, encodeHashIndexFile, HASH_INDEX_TYPE } from "./bucket/hash-index-file.js";
 export { fmix32, murmur3Words, PAIMON_HASH_SEED } from "./bucket/murmur3.js";
 export type {
   AvroArray,

@@ -9,7 +9,10 @@
  *   bucket = n > 0   fixed: Java's bucket function over the bucket key (`bucket-key`,
  *                    else the trimmed primary key), `bucket-function.type` default/mod
  *   bucket = -1      append tables: bucket-unaware, everything in bucket 0 (totalBuckets -1)
- *                    primary-key tables: dynamic buckets with a HASH index — not yet
+ *                    primary-key tables: dynamic buckets (totalBuckets -1): a key's bucket
+ *                    comes from the partition's HASH index (dynamic-bucket-assigner.ts),
+ *                    and each bucket written gets a new HASH file at the checkpoint
+ *                    (hash-index-maintainer.ts); cross-partition upsert — not yet
  *   bucket = -2      postpone — not yet
  * Each call validates ALL of its rows before any of them is buffered, so a bad row
  * fails the call with a SchemaMismatch and leaves no trace. Sequence numbers continue,
@@ -18,6 +21,7 @@
 import type { RecordBatch } from "apache-arrow";
 import {
   BinaryRowWriter,
+  binaryRowHash,
   bucketOf,
   createBucketFunction,
   type BucketFunction,
@@ -25,6 +29,7 @@ import {
   EMPTY_BINARY_ROW_BYTES,
   encodeBinaryRow,
   ErrorKind,
+  type IndexManifestEntry,
   isRowKind,
   partitionPath,
   partitionValueToString,
@@ -44,6 +49,9 @@ import { planSnapshot } from "../scan/table-scan.js";
 import { AppendOnlyWriter } from "./append-only-writer.js";
 import { rowsOfRecordBatch } from "./arrow-input.js";
 import { type CommitMessage, type Committable, isEmptyMessage } from "./commit-message.js";
+import { DynamicBucketOptions, PartitionBucketAssigner } from "./dynamic-bucket-assigner.js";
+import { HashIndexLoader, type PartitionHashes } from "./hash-index-loader.js";
+import { HashIndexMaintainer } from "./hash-index-maintainer.js";
 import { MergeTreeWriter } from "./merge-tree-writer.js";
 import { ParquetWriteOptions } from "./parquet-file-writer.js";
 import { type InputRow, RowNormalizer } from "./row-normalizer.js";
@@ -65,6 +73,19 @@ export interface TableWriteOptions {
 
 type BucketWriter = MergeTreeWriter | AppendOnlyWriter;
 
+/** What a writer of a dynamic-bucket primary-key table keeps besides its bucket writers. */
+interface DynamicBuckets {
+  readonly options: DynamicBucketOptions;
+  readonly loader: HashIndexLoader;
+  /** Positions of the trimmed primary key, whose BinaryRow hash is the key hash. */
+  readonly keyPositions: readonly number[];
+  readonly keyRows: BinaryRowWriter;
+  /** Per partition (hex of its BinaryRow): the assigner and the HASH files it started from. */
+  readonly partitions: Map<string, { readonly assigner: PartitionBucketAssigner; readonly restored: PartitionHashes }>;
+  /** Per writer key: the bucket's HASH index. */
+  readonly maintainers: Map<string, HashIndexMaintainer>;
+}
+
 export class TableWrite {
   private readonly ctx: WriterContext;
   private readonly normalizer: RowNormalizer;
@@ -75,6 +96,7 @@ export class TableWrite {
   private readonly bucketPositions: readonly number[];
   private readonly bucketKeyRows: BinaryRowWriter | null;
   private readonly bucketFunction: BucketFunction;
+  private readonly dynamic: DynamicBuckets | null;
   private readonly writers = new Map<string, BucketWriter>();
   private closed = false;
   private readonly reader: DataFileReader;
@@ -88,6 +110,8 @@ export class TableWrite {
     private readonly restored: ReadonlyMap<string, RestoredBucket>,
     /** Deletion vectors per writer key at open (deletion-vectors.enabled only). */
     private readonly deletionVectors: ReadonlyMap<string, DeletionVectorsMaintainer>,
+    /** Index manifest entries of the snapshot opened (the HASH index of dynamic buckets). */
+    indexEntries: readonly IndexManifestEntry[],
     options: TableWriteOptions,
   ) {
     this.reader = DataFileReader.of(table);
@@ -111,15 +135,11 @@ export class TableWrite {
     this.partitionPositions = schema.partitionKeys.map(position);
     this.partitionTypes = TableSchemas.partitionFields(schema).map((f) => f.type);
     this.numBuckets = tableOptions.bucket();
-    if (this.numBuckets === -1 && this.primaryKey) {
-      throw new StreamhouseError(ErrorKind.Unsupported, "writing primary-key tables with dynamic buckets (bucket = -1) is not supported yet", {
-        context: { table: table.path },
-      });
-    }
+    this.dynamic = this.numBuckets === -1 && this.primaryKey ? TableWrite.dynamicBuckets(table, indexEntries) : null;
     if (this.numBuckets === -2 || this.numBuckets === 0 || this.numBuckets < -2) {
       throw new StreamhouseError(ErrorKind.Unsupported, `writing tables with bucket = ${this.numBuckets} is not supported yet`, { context: { table: table.path } });
     }
-    const bucketKeys = TableSchemas.bucketKeys(schema);
+    const bucketKeys = this.dynamic === null ? TableSchemas.bucketKeys(schema) : [];
     if (this.numBuckets > 0 && bucketKeys.length === 0) {
       throw new StreamhouseError(ErrorKind.InvalidArgument, "an append table with a fixed bucket count needs the bucket-key option", {
         context: { table: table.path },
@@ -146,7 +166,35 @@ export class TableWrite {
         if (dv !== null) deletionVectors.set(key, dv);
       }
     }
-    return new TableWrite(table, restored, deletionVectors, options);
+    return new TableWrite(table, restored, deletionVectors, plan?.indexFiles ?? [], options);
+  }
+
+  private static dynamicBuckets(table: FileStoreTable, indexEntries: readonly IndexManifestEntry[]): DynamicBuckets {
+    const { schema } = table;
+    if (!schema.partitionKeys.every((k) => schema.primaryKeys.includes(k))) {
+      // Paimon's KEY_DYNAMIC mode: a key may move between partitions, which needs a
+      // table-wide key index (Java builds it from all data at start-up).
+      throw new StreamhouseError(
+        ErrorKind.Unsupported,
+        "writing cross-partition upsert tables (bucket = -1 with a primary key that lacks partition fields) is not supported yet",
+        { context: { table: table.path, primaryKey: schema.primaryKeys.join(","), partition: schema.partitionKeys.join(",") } },
+      );
+    }
+    const bucketKey = schema.options["bucket-key"];
+    if (bucketKey !== undefined && bucketKey.trim() !== "") {
+      throw new StreamhouseError(ErrorKind.InvalidArgument, "a dynamic-bucket table (bucket = -1) cannot have a bucket-key: its buckets follow the primary key", {
+        context: { table: table.path, option: "bucket-key" },
+      });
+    }
+    const keyNames = TableSchemas.trimmedPrimaryKeys(schema);
+    return {
+      options: DynamicBucketOptions.of(table.options),
+      loader: new HashIndexLoader(table.io, table.path, indexEntries),
+      keyPositions: keyNames.map((name) => schema.fields.findIndex((f) => f.name === name)),
+      keyRows: new BinaryRowWriter(TableSchemas.fields(schema, keyNames).map((f) => f.type)),
+      partitions: new Map(),
+      maintainers: new Map(),
+    };
   }
 
   /** Writes rows of one kind (default +I). */
@@ -188,25 +236,47 @@ export class TableWrite {
       const kind = kinds[i]!;
       // Append tables with ignore-delete drop retractions, as Java's writer does.
       if (!this.primaryKey && kind !== RowKind.INSERT) continue;
-      const writer = this.writerFor(row);
+      const writer = this.writerFor(row) ?? (await this.loadPartitionThenWriterFor(row));
       const full = writer instanceof MergeTreeWriter ? writer.add(kind, row) : writer.add(row);
       if (full) await writer.flush();
     }
   }
 
-  private writerFor(row: Row): BucketWriter {
+  /** The writer of `row`'s bucket; null when a dynamic-bucket partition's index is not loaded yet. */
+  private writerFor(row: Row): BucketWriter | null {
     // Unpartitioned tables (the common case) skip encoding a partition row per record.
     const partitioned = this.partitionPositions.length > 0;
     const partValues = partitioned ? this.partitionPositions.map((p) => row[p] ?? null) : [];
     const partition = partitioned ? encodeBinaryRow(this.partitionTypes, partValues) : EMPTY_BINARY_ROW_BYTES;
-    const bucket = this.bucketKeyRows === null ? 0 : this.bucketFunction(this.bucketKeyRows.write(this.bucketPositions.map((p) => row[p] ?? null)), this.numBuckets);
+    const dynamic = this.dynamic;
+    let bucket: number;
+    let hash = 0;
+    if (dynamic === null) {
+      bucket = this.bucketKeyRows === null ? 0 : this.bucketFunction(this.bucketKeyRows.write(this.bucketPositions.map((p) => row[p] ?? null)), this.numBuckets);
+    } else {
+      const part = dynamic.partitions.get(partitioned ? partitionHex(partition) : EMPTY_PARTITION_HEX);
+      if (part === undefined) return null;
+      hash = binaryRowHash(dynamic.keyRows.write(dynamic.keyPositions.map((p) => row[p] ?? null)));
+      bucket = part.assigner.assign(hash);
+    }
     const key = partitioned ? writerKey(partition, bucket) : `/${bucket}`;
     let writer = this.writers.get(key);
     if (writer === undefined) {
       writer = this.createWriter(partition, partValues, bucket, key);
       this.writers.set(key, writer);
     }
+    if (dynamic !== null) dynamic.maintainers.get(key)!.notifyNewKey(hash);
     return writer;
+  }
+
+  /** Reads the HASH index of `row`'s partition (dynamic buckets), then routes the row. */
+  private async loadPartitionThenWriterFor(row: Row): Promise<BucketWriter> {
+    const dynamic = this.dynamic!;
+    const partition = this.partitionPositions.length > 0 ? encodeBinaryRow(this.partitionTypes, this.partitionPositions.map((p) => row[p] ?? null)) : EMPTY_BINARY_ROW_BYTES;
+    const key = partitionHex(partition);
+    const restored = await dynamic.loader.load(key);
+    dynamic.partitions.set(key, { assigner: new PartitionBucketAssigner(dynamic.options, restored), restored });
+    return this.writerFor(row)!;
   }
 
   private createWriter(partition: Uint8Array, partValues: Row, bucket: number, key: string): BucketWriter {
@@ -221,6 +291,10 @@ export class TableWrite {
       bucket,
       totalBuckets: this.numBuckets,
     };
+    if (this.dynamic !== null) {
+      const restoredHashes = this.dynamic.partitions.get(partitionHex(partition))?.restored.get(bucket);
+      this.dynamic.maintainers.set(key, new HashIndexMaintainer(this.ctx.io, this.ctx.tablePath, restoredHashes));
+    }
     const compactor = createCompactor({
       ctx: this.ctx,
       location,
@@ -246,8 +320,10 @@ export class TableWrite {
     const every = tableOptions.fullCompactionDeltaCommits() ?? 1;
     const fullCompaction = options.fullCompaction === true || (tableOptions.changelogProducer() === "full-compaction" && this.commits % Math.max(1, every) === 0);
     const messages: CommitMessage[] = [];
-    for (const writer of this.writers.values()) {
-      const m = await writer.prepareCommit({ fullCompaction });
+    for (const [key, writer] of this.writers) {
+      let m = await writer.prepareCommit({ fullCompaction });
+      const hashFiles = (await this.dynamic?.maintainers.get(key)?.prepareCommit()) ?? [];
+      if (hashFiles.length > 0) m = { ...m, dataIncrement: { ...m.dataIncrement, newIndexFiles: [...m.dataIncrement.newIndexFiles, ...hashFiles] } };
       if (!isEmptyMessage(m)) messages.push(m);
     }
     return { commitIdentifier: checkpointId, messages };
@@ -281,9 +357,15 @@ function toRowKind(kind: RowKindLike, index: number): RowKind {
 
 let hexTable: string[] | null = null;
 
-function writerKey(partition: Uint8Array, bucket: number): string {
+function partitionHex(partition: Uint8Array): string {
   hexTable ??= Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
   let s = "";
   for (let i = 0; i < partition.length; i++) s += hexTable[partition[i]!];
-  return `${s}/${bucket}`;
+  return s;
 }
+
+function writerKey(partition: Uint8Array, bucket: number): string {
+  return `${partitionHex(partition)}/${bucket}`;
+}
+
+const EMPTY_PARTITION_HEX = partitionHex(EMPTY_BINARY_ROW_BYTES);
