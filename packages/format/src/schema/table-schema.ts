@@ -74,7 +74,7 @@ export function encodeTableSchema(s: TableSchema): string {
 /**
  * Checks what Paimon checks when a schema is created: names unique, keys name
  * existing fields, every partition key is part of the primary key (when there is
- * one), primary-key fields are NOT NULL-able in spirit (Paimon makes them NOT NULL).
+ * one and buckets are fixed), primary-key fields are NOT NULL-able in spirit (Paimon makes them NOT NULL).
  */
 export function validateTableSchema(s: TableSchema): void {
   const names = new Set<string>();
@@ -84,9 +84,12 @@ export function validateTableSchema(s: TableSchema): void {
   }
   for (const k of s.partitionKeys) if (!names.has(k)) throw invalid(`partition key "${k}" is not a field`);
   for (const k of s.primaryKeys) if (!names.has(k)) throw invalid(`primary key "${k}" is not a field`);
-  if (s.primaryKeys.length > 0) {
+  // A primary key without every partition field is Paimon's cross-partition upsert
+  // mode, valid only with dynamic buckets (bucket = -1, the default when unset).
+  const bucket = s.options["bucket"];
+  if (s.primaryKeys.length > 0 && bucket !== undefined && bucket.trim() !== "-1") {
     for (const k of s.partitionKeys) {
-      if (!s.primaryKeys.includes(k)) throw invalid(`partition key "${k}" must be part of the primary key`);
+      if (!s.primaryKeys.includes(k)) throw invalid(`partition key "${k}" must be part of the primary key unless bucket = -1 (cross-partition upsert)`);
     }
   }
   if (s.highestFieldId < highestFieldId(s.fields)) throw invalid(`highestFieldId ${s.highestFieldId} is below a field id in use`);

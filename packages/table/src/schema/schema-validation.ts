@@ -30,6 +30,12 @@ export function validateSchema(schema: TableSchema): void {
     }
   }
   const pk = schema.primaryKeys;
+  // Paimon accepts a primary key without every partition field (cross-partition
+  // upsert, dynamic buckets with a global key index); our writer does not have that
+  // mode, so tables we create or alter keep the partition fields in the key.
+  for (const k of schema.partitionKeys) {
+    if (pk.length > 0 && !pk.includes(k)) throw schemaInvalid(`schema: partition key "${k}" must be part of the primary key (cross-partition upsert is not supported)`, { column: k });
+  }
   if (new Set(pk).size !== pk.length) throw schemaInvalid(`primary key (${pk.join(", ")}) names a column twice`);
   if (new Set(schema.partitionKeys).size !== schema.partitionKeys.length) throw schemaInvalid(`partition keys (${schema.partitionKeys.join(", ")}) name a column twice`);
   for (const k of pk) {
