@@ -9,6 +9,7 @@
  * latest schema at the time of the call, and no answer is cached between calls.
  */
 import type { FileStoreTable, TableDefinition } from "@streamhouse/table";
+import type { CommitLock } from "./commit-lock.js";
 
 /** A table's name inside a catalog. Names are lower-cased, as Hive does. */
 export interface Identifier {
@@ -55,6 +56,12 @@ export interface Catalog {
   createTable(id: Identifier, definition: TableDefinition, options?: CreateTableOptions): Promise<FileStoreTable>;
   /** Unregisters the table and deletes its directory. */
   dropTable(id: Identifier, options?: DropTableOptions): Promise<void>;
+  /**
+   * The lock a committer of this table should publish snapshots under, or null when
+   * the catalog needs none (optional: catalogs without locks may omit it). The lock
+   * holds its own resources; `close` of the catalog releases them.
+   */
+  commitLock?(id: Identifier): Promise<CommitLock | null>;
   /** Releases connections. */
   close(): Promise<void>;
 }

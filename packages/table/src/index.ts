@@ -64,7 +64,7 @@ export { AppendOnlyWriter } from "./write/append-only-writer.js";
 export type { Compactor } from "./write/compactor.js";
 export { NO_COMPACTION } from "./write/compactor.js";
 export { DataFilePathFactory, localWallClockMillis } from "./write/data-file-path-factory.js";
-export type { CommitOptions, FileStoreCommitOptions } from "./write/file-store-commit.js";
+export type { CommitLock, CommitOptions, FileStoreCommitOptions } from "./write/file-store-commit.js";
 export { FileStoreCommit } from "./write/file-store-commit.js";
 export type { OverwriteScope } from "./write/overwrite-changes.js";
 export type { CommittableSource, StreamingSinkState } from "./write/streaming-sink.js";

@@ -70,6 +70,13 @@ export interface FileStoreCommitOptions {
   readonly avroRandom?: (into: Uint8Array) => void;
   /** Skip the APPEND snapshot of a committable with no new files (default true, as Java). */
   readonly ignoreEmptyCommit?: boolean;
+  /** Held while a snapshot is published, e.g. a catalog's metastore lock (Paimon's CatalogLock). */
+  readonly lock?: CommitLock;
+}
+
+/** Runs `fn` while no other holder of the same lock runs (structurally @streamhouse/catalog's CommitLock). */
+export interface CommitLock {
+  runExclusive<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface CommitOptions {
@@ -121,6 +128,7 @@ export class FileStoreCommit {
   private readonly random: () => number;
   private readonly avroRandom: ((into: Uint8Array) => void) | undefined;
   private readonly ignoreEmptyCommit: boolean;
+  private readonly lock: CommitLock | undefined;
   private readonly uncertain = new Map<string, number>();
 
   constructor(
@@ -144,6 +152,7 @@ export class FileStoreCommit {
     this.random = options.random ?? Math.random;
     this.avroRandom = options.avroRandom;
     this.ignoreEmptyCommit = options.ignoreEmptyCommit ?? true;
+    this.lock = options.lock;
   }
 
   /**
@@ -324,7 +333,8 @@ export class FileStoreCommit {
 
     let created: boolean;
     try {
-      created = await publishSnapshot(this.io, this.tablePath, snapshot, this.uuid());
+      const publish = () => publishSnapshot(this.io, this.tablePath, snapshot, this.uuid());
+      created = await (this.lock === undefined ? publish() : this.lock.runExclusive(publish));
     } catch (e) {
       // The snapshot may exist now: keep its files, and look for it before trying again.
       if (uncertain.from === null || snapshot.id < uncertain.from) uncertain.from = snapshot.id;
