@@ -38,7 +38,8 @@ import {
 } from "./support/writer-processes.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "streamhouse-write-processes-"));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// Removing hundreds of trial tables takes a while on a loaded machine.
+afterAll(() => rmSync(tmp, { recursive: true, force: true }), 300_000);
 
 const TRIALS = Number(process.env["STREAMHOUSE_KILL_TRIALS"] ?? 10);
 const ONE_SEED = process.env["STREAMHOUSE_KILL_SEED"];
