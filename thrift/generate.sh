@@ -1,6 +1,7 @@
 #!/bin/sh
-# Regenerates packages/catalog/gen-hms from our IDL with the Apache Thrift
-# compiler (Debian package thrift-compiler 0.17.0). The output is committed, so
+# Regenerates packages/catalog/gen-hms (Hive Metastore) and
+# connectors/trino/gen-trino (Trino's Thrift connector protocol) from our IDL with
+# the Apache Thrift compiler (Debian package thrift-compiler 0.17.0). The output is committed, so
 # building and testing need no compiler; run this after editing the IDL.
 #
 # `--gen js:node,es6,ts`: CommonJS modules with promise-returning clients and
@@ -18,9 +19,18 @@ if [ "$have" != "$want" ]; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-thrift -r --gen js:node,es6,ts -out "$tmp" "$here/hive_metastore.thrift"
-# The package is ESM; this folder holds CommonJS.
-printf '{\n  "type": "commonjs"\n}\n' > "$tmp/package.json"
-mkdir -p "$out"
-rm -f "$out"/*.js "$out"/*.d.ts "$out"/package.json
-cp "$tmp"/* "$out"/
+
+# generate IDL OUT: compiles one IDL into OUT (replacing its generated files).
+generate() {
+  rm -rf "$tmp/out"
+  mkdir -p "$tmp/out"
+  thrift -r --gen js:node,es6,ts -out "$tmp/out" "$1"
+  # The packages are ESM; these folders hold CommonJS.
+  printf '{\n  "type": "commonjs"\n}\n' > "$tmp/out/package.json"
+  mkdir -p "$2"
+  rm -f "$2"/*.js "$2"/*.d.ts "$2"/package.json
+  cp "$tmp/out"/* "$2"/
+}
+
+generate "$here/hive_metastore.thrift" "$out"
+generate "$here/trino.thrift" "$here/../connectors/trino/gen-trino"

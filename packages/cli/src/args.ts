@@ -23,7 +23,9 @@ export function parseCommandArgs(args: readonly string[], spec: FlagSpec): Parse
     const { values, positionals } = parseArgs({ args: [...args], options: { ...COMMON, ...spec }, allowPositionals: true, strict: true });
     return { values: values as ParsedArgs["values"], positionals };
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.replace(/^\w+ \[\w+\]: /, "") : String(e));
+    // Node's own wording, without its advice on positionals that start with "-".
+    const message = e instanceof Error ? e.message.replace(/^\w+ \[\w+\]: /, "").replace(/\. To specify a positional argument .*$/s, "") : String(e);
+    throw new UsageError(message);
   }
 }
 

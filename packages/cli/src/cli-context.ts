@@ -30,3 +30,18 @@ export class UsageError extends Error {
 export function invalidArgument(message: string): StreamhouseError {
   return new StreamhouseError(ErrorKind.InvalidArgument, message);
 }
+
+/**
+ * A signal (SIGINT/SIGTERM) stopped the command after it put things in order: exit code
+ * 1, and the message says where things stand (e.g. `write`: the offset to resume from).
+ */
+export class Interrupted extends Error {
+  override readonly name = "Interrupted";
+
+  constructor(
+    readonly signal: NodeJS.Signals,
+    message: string,
+  ) {
+    super(message);
+  }
+}

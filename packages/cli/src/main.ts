@@ -20,10 +20,18 @@ import { inspectCommand } from "./commands/inspect.js";
 import { metastoreCommand } from "./commands/metastore.js";
 import { scanCommand } from "./commands/scan.js";
 import { tailCommand } from "./commands/tail.js";
+import { queryCommand } from "./commands/query.js";
+import { listCommand } from "./commands/list.js";
+import { dropCommand } from "./commands/drop.js";
+import { trinoCommand } from "./commands/trino.js";
+import { upCommand } from "./commands/up.js";
 
 export const COMMANDS: readonly Command[] = [
+  upCommand,
   createCommand,
   describeCommand,
+  listCommand,
+  dropCommand,
   inspectCommand,
   snapshotsCommand,
   writeCommand,
@@ -34,7 +42,9 @@ export const COMMANDS: readonly Command[] = [
   tagCommand,
   expireCommand,
   rollbackCommand,
+  queryCommand,
   metastoreCommand,
+  trinoCommand,
 ];
 
 const VERSION = "0.1.0";
@@ -49,7 +59,9 @@ function helpText(): string {
     "commands:",
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
-    "Run `streamhouse <command> --help` for a command's options.",
+    "Run `streamhouse <command> --help` for a command's options. Exit codes: 0 success,",
+    "1 the command failed (one line on stderr; --verbose adds the stack trace), 2 the",
+    "command was called wrongly (unknown command or flag, bad value).",
     "",
   ].join("\n");
 }
@@ -99,19 +111,36 @@ function isMain(): boolean {
   }
 }
 
+/**
+ * Exits once everything written to stdout and stderr has been handed to the OS. A pipe
+ * whose reader is slower than we are queues writes in the process (libuv retries after
+ * EAGAIN), and process.exit would drop that queue: `scan … | wc -l` lost rows that way.
+ * A write callback runs after every earlier write on its stream has been flushed.
+ */
+function exitAfterFlush(code: number): void {
+  let pending = 2;
+  const done = (): void => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write("", done);
+  process.stderr.write("", done);
+}
+
 if (isMain()) {
+  // A reader that goes away (`scan … | head`) is not an error of ours: stop quietly.
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const stdout: Output = { write: (t) => void process.stdout.write(t) };
   const stderr: Output = { write: (t) => void process.stderr.write(t) };
   runCli(process.argv.slice(2), stdout, stderr).then(
-    (code) => {
-      // Exit now rather than when the event loop drains: an S3 client's keep-alive
-      // sockets would otherwise hold the process open. Writes to pipes and files are
-      // synchronous on Linux, so nothing printed is lost.
-      process.exit(code);
-    },
+    // Exit rather than wait for the event loop to drain: an S3 client's keep-alive
+    // sockets would otherwise hold the process open.
+    (code) => exitAfterFlush(code),
     (e: unknown) => {
       process.stderr.write(`streamhouse: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = 1;
+      exitAfterFlush(1);
     },
   );
 }

@@ -77,7 +77,7 @@ describe("streamhouse inspect", () => {
     expect(top.code).toBe(0);
     expect(top.out).toMatch(/inspect\s+show a table's schema/);
     const sub = await cli("inspect", "--help");
-    expect(sub.out).toMatch(/^usage: streamhouse inspect <table-dir>/);
+    expect(sub.out).toMatch(/^usage: streamhouse inspect <table-dir\|db\.table>/);
   });
 
   it("runs as a real process: stack traces only with --verbose", () => {

@@ -77,7 +77,7 @@ describe("table management commands", () => {
     expect(bad.err).toMatch(/InvalidArgument: schema: partition key "p" must be part of the primary key/);
     expect((await cli("create", join(tmp, "bad"))).code).toBe(2);
     expect((await cli("create", join(tmp, "bad"), "--schema", "id INT", "--bucket", "x")).code).toBe(2);
-    expect((await cli("create", "--help")).out).toMatch(/^usage: streamhouse create <table-dir> --schema/);
+    expect((await cli("create", "--help")).out).toMatch(/^usage: streamhouse create <table-dir\|db\.table> --schema/);
   });
 
   it("describe and snapshots show the schema and each commit", async () => {

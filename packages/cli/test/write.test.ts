@@ -192,7 +192,9 @@ describe("streamhouse write", () => {
 
   it("checkpoints on time while the input is idle, and stops cleanly on SIGINT", async () => {
     const path = await pkTable();
-    const child = spawn(process.execPath, [CLI, "write", path, "--commit-user", "w", "--checkpoint-interval", "300ms"], { stdio: "pipe" });
+    // 2 s between time-based checkpoints: long enough that the signal below comes before the
+    // next one is due even on a busy machine (at 300 ms it sometimes did not).
+    const child = spawn(process.execPath, [CLI, "write", path, "--commit-user", "w", "--checkpoint-interval", "2s"], { stdio: "pipe" });
     const lines = collectStderr(child);
     child.stdin.write(ndjson([{ id: 1 }, { id: 2 }]));
     await waitFor(() => lines.some((l) => /checkpoint 1 committed: input records 2/.test(l)), 20_000);

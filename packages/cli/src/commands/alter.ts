@@ -11,9 +11,9 @@
  */
 import { parseDataType, parseFieldList, StreamhouseError } from "@streamhouse/format";
 import { alterTable, type SchemaChange, SchemaChanges } from "@streamhouse/table";
-import { parseCommandArgs, stringFlag } from "../args.js";
+import { optionFlags, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 const ACTIONS = "add-column, rename-column, drop-column, modify-column, set, unset or comment";
 
@@ -73,12 +73,12 @@ export const alterCommand: Command = {
   name: "alter",
   summary: "change a table's schema: columns, options, comment",
   usage:
-    "streamhouse alter <table-dir> add-column 'c INT' [--first | --after COL] [--comment TEXT] | rename-column OLD NEW | drop-column C | modify-column C TYPE | set k=v ... | unset k ... | comment TEXT",
+    "streamhouse alter <table-dir|db.table> add-column 'c INT' [--first | --after COL] [--comment TEXT] | rename-column OLD NEW | drop-column C | modify-column C TYPE | set k=v ... | unset k ... | comment TEXT [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
   async run(ctx) {
-    const parsed = parseCommandArgs(ctx.args, { first: { type: "boolean" }, after: { type: "string" }, comment: { type: "string" } });
+    const parsed = parseCommandArgs(ctx.args, { first: { type: "boolean" }, after: { type: "string" }, comment: { type: "string" }, option: { type: "string", multiple: true }, ...CATALOG_FLAGS });
     const [location, action, ...args] = parsed.positionals;
     const changes = changesOf(action, args, { first: parsed.values["first"] === true, after: stringFlag(parsed, "after"), comment: stringFlag(parsed, "comment") });
-    const table = await openTableArg(location);
+    const table = await openTableArg(location, optionFlags(parsed), parsed);
     const schema = await alterTable(table, changes);
     ctx.out.write(`altered ${table.path}: schema ${schema.id}, ${schema.fields.length} columns\n`);
   },

@@ -8,7 +8,7 @@
 import { compactTable, type FileStoreTable } from "@streamhouse/table";
 import { optionFlags, parseCommandArgs } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 /** The shape of @streamhouse/table's `compactTable` (compact/compact-table.ts). */
 export type CompactTableFn = (
@@ -38,9 +38,10 @@ export function createCompactCommand(compact?: CompactTableFn): Command {
   return {
     name: "compact",
     summary: "compact a table's buckets and commit a COMPACT snapshot",
-    usage: "streamhouse compact <table-dir> [--full] [--partition k=v,... ...] [--option k=v ...]",
+    usage: "streamhouse compact <table-dir|db.table> [--full] [--partition k=v,... ...] [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
     async run(ctx) {
       const parsed = parseCommandArgs(ctx.args, {
+      ...CATALOG_FLAGS,
         full: { type: "boolean" },
         partition: { type: "string", multiple: true },
         option: { type: "string", multiple: true },
@@ -48,7 +49,7 @@ export function createCompactCommand(compact?: CompactTableFn): Command {
       if (parsed.positionals.length > 1) throw new UsageError(`unexpected argument "${parsed.positionals[1]}"`);
       const raw = parsed.values["partition"];
       const partitions = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).map(parsePartitionSpec);
-      const table = await openTableArg(parsed.positionals[0], optionFlags(parsed));
+      const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
       const job = compact ?? compactTable;
       const r = await job(table, { full: parsed.values["full"] === true, ...(partitions.length > 0 ? { partitions } : {}) });
       if (r.snapshot === null) {

@@ -4,18 +4,18 @@
  */
 import { dataTypeToString, TableSchemas } from "@streamhouse/format";
 import { listConsumers, listTags } from "@streamhouse/table";
-import { parseCommandArgs } from "../args.js";
+import { optionFlags, parseCommandArgs } from "../args.js";
 import type { Command } from "../cli-context.js";
 import { renderTable } from "../output/render-table.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 export const describeCommand: Command = {
   name: "describe",
   summary: "show a table's schema, options, keys and snapshot summary",
-  usage: "streamhouse describe <table-dir> [--json]",
+  usage: "streamhouse describe <table-dir|db.table> [--json] [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
   async run(ctx) {
-    const parsed = parseCommandArgs(ctx.args, { json: { type: "boolean" } });
-    const table = await openTableArg(parsed.positionals[0]);
+    const parsed = parseCommandArgs(ctx.args, { json: { type: "boolean" }, option: { type: "string", multiple: true }, ...CATALOG_FLAGS });
+    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
     const s = table.schema;
     const earliest = await table.snapshots.earliestSnapshotId();
     const latest = await table.snapshots.latestSnapshot();

@@ -6,9 +6,9 @@
  */
 import { parseDurationMs } from "@streamhouse/format";
 import { expireSnapshots } from "@streamhouse/table";
-import { integerFlag, parseCommandArgs, stringFlag } from "../args.js";
+import { integerFlag, optionFlags, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 export function durationFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -27,9 +27,11 @@ function positiveFlag(value: number | undefined, flag: string): number | undefin
 export const expireCommand: Command = {
   name: "expire",
   summary: "expire old snapshots and delete the files only they used",
-  usage: "streamhouse expire <table-dir> [--retain-min N] [--retain-max N] [--older-than DURATION] [--max-deletes N] [--dry-run]",
+  usage: "streamhouse expire <table-dir|db.table> [--retain-min N] [--retain-max N] [--older-than DURATION] [--max-deletes N] [--dry-run] [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
   async run(ctx) {
     const parsed = parseCommandArgs(ctx.args, {
+      option: { type: "string", multiple: true },
+      ...CATALOG_FLAGS,
       "retain-min": { type: "string" },
       "retain-max": { type: "string" },
       "older-than": { type: "string" },
@@ -42,7 +44,7 @@ export const expireCommand: Command = {
     const timeRetainedMs = durationFlag(stringFlag(parsed, "older-than"), "older-than");
     if (retainMin !== undefined && retainMax !== undefined && retainMin > retainMax) throw new UsageError("--retain-min must not exceed --retain-max");
     const dryRun = parsed.values["dry-run"] === true;
-    const table = await openTableArg(parsed.positionals[0]);
+    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
     const r = await expireSnapshots(table, {
       ...(retainMin === undefined ? {} : { retainMin }),
       ...(retainMax === undefined ? {} : { retainMax }),

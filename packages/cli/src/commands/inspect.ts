@@ -6,19 +6,20 @@ import { type InspectReport, inspectTable } from "@streamhouse/table";
 import { integerFlag, optionFlags, parseCommandArgs } from "../args.js";
 import type { Command } from "../cli-context.js";
 import { renderTable } from "../output/render-table.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 export const inspectCommand: Command = {
   name: "inspect",
   summary: "show a table's schema, a snapshot and its live data files",
-  usage: "streamhouse inspect <table-dir> [--snapshot N] [--json] [--option k=v ...]",
+  usage: "streamhouse inspect <table-dir|db.table> [--snapshot N] [--json] [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
   async run(ctx) {
     const parsed = parseCommandArgs(ctx.args, {
+      ...CATALOG_FLAGS,
       snapshot: { type: "string" },
       json: { type: "boolean" },
       option: { type: "string", multiple: true },
     });
-    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed));
+    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
     const report = await inspectTable(table, integerFlag(parsed, "snapshot"));
     ctx.out.write(parsed.values["json"] === true ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
   },

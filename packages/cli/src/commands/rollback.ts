@@ -4,20 +4,20 @@
  * files only they used. Stop writers first.
  */
 import { rollbackTo } from "@streamhouse/table";
-import { integerFlag, parseCommandArgs, stringFlag } from "../args.js";
+import { integerFlag, optionFlags, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 export const rollbackCommand: Command = {
   name: "rollback",
   summary: "roll a table back to a snapshot or a tag",
-  usage: "streamhouse rollback <table-dir> --to-snapshot N | --to-tag T",
+  usage: "streamhouse rollback <table-dir|db.table> --to-snapshot N | --to-tag T [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
   async run(ctx) {
-    const parsed = parseCommandArgs(ctx.args, { "to-snapshot": { type: "string" }, "to-tag": { type: "string" } });
+    const parsed = parseCommandArgs(ctx.args, { "to-snapshot": { type: "string" }, "to-tag": { type: "string" }, option: { type: "string", multiple: true }, ...CATALOG_FLAGS });
     const snapshotId = integerFlag(parsed, "to-snapshot");
     const tag = stringFlag(parsed, "to-tag");
     if ((snapshotId === undefined) === (tag === undefined)) throw new UsageError("give exactly one of --to-snapshot N and --to-tag T");
-    const table = await openTableArg(parsed.positionals[0]);
+    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
     const r = await rollbackTo(table, snapshotId !== undefined ? { snapshotId } : { tag: tag! });
     const removed = r.removedSnapshots.length === 0 ? "no snapshots" : `snapshots ${r.removedSnapshots[r.removedSnapshots.length - 1]}..${r.removedSnapshots[0]}`;
     const tags = r.removedTags.length === 0 ? "" : `, tags ${r.removedTags.join(", ")}`;

@@ -8,15 +8,16 @@ import { parseWhere, TableRead } from "@streamhouse/table";
 import { integerFlag, optionFlags, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
 import { ROW_FORMATS, type RowFormat, RowWriter } from "../output/row-writer.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 export const scanCommand: Command = {
   name: "scan",
   summary: "print a table's rows at a snapshot (merge-on-read)",
   usage:
-    "streamhouse scan <table-dir> [--snapshot N | --tag T | --timestamp MS] [--where EXPR] [--columns a,b] [--format table|ndjson|csv] [--limit N] [--option k=v ...]",
+    "streamhouse scan <table-dir|db.table> [--snapshot N | --tag T | --timestamp MS] [--where EXPR] [--columns a,b] [--format table|ndjson|csv] [--limit N] [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
   async run(ctx) {
     const parsed = parseCommandArgs(ctx.args, {
+      ...CATALOG_FLAGS,
       snapshot: { type: "string" },
       tag: { type: "string" },
       timestamp: { type: "string" },
@@ -29,7 +30,7 @@ export const scanCommand: Command = {
     const format = (stringFlag(parsed, "format") ?? "table") as RowFormat;
     if (!ROW_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${ROW_FORMATS.join(", ")}`);
     const limit = integerFlag(parsed, "limit");
-    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed));
+    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
     const columns = stringFlag(parsed, "columns")
       ?.split(",")
       .map((c) => c.trim())

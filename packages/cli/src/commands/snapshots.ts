@@ -2,18 +2,18 @@
  * `streamhouse snapshots <table-dir> [--json]`: every snapshot still present, oldest
  * first — id, commit kind, time, records, commit user and identifier.
  */
-import { parseCommandArgs } from "../args.js";
+import { optionFlags, parseCommandArgs } from "../args.js";
 import type { Command } from "../cli-context.js";
 import { renderTable } from "../output/render-table.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 export const snapshotsCommand: Command = {
   name: "snapshots",
   summary: "list a table's snapshots",
-  usage: "streamhouse snapshots <table-dir> [--json]",
+  usage: "streamhouse snapshots <table-dir|db.table> [--json] [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
   async run(ctx) {
-    const parsed = parseCommandArgs(ctx.args, { json: { type: "boolean" } });
-    const table = await openTableArg(parsed.positionals[0]);
+    const parsed = parseCommandArgs(ctx.args, { json: { type: "boolean" }, option: { type: "string", multiple: true }, ...CATALOG_FLAGS });
+    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
     const rows = [];
     for (const id of await table.snapshots.listSnapshotIds()) {
       const s = await table.snapshots.snapshot(id);

@@ -1,24 +1,39 @@
 /**
  * Turns a command's table argument into an opened table: a local directory (or
- * file:// URL), or an `s3://bucket/path` location. For S3 the endpoint, region and
- * credentials come from the standard AWS environment (AWS_ENDPOINT_URL, AWS_REGION,
- * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, …); a custom endpoint uses path-style
- * addressing, as S3-compatible servers expect. `db.table` names through a catalog
- * come with the catalog package.
+ * file:// URL), an `s3://bucket/path` location, or a `db.table` name looked up in
+ * a catalog. For S3 the endpoint, region and credentials come from the standard
+ * AWS environment (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, …); a custom
+ * endpoint uses path-style addressing, as S3-compatible servers expect.
+ *
+ * An argument is a `db.table` name when it has that shape (two names joined by one
+ * dot) and no file or directory of that name exists: `./db.t` or an absolute path
+ * always means the directory.
+ *
+ * The catalog: `--metastore URI` (the Hive catalog on that metastore, new databases
+ * under `--warehouse DIR` if given) or `--warehouse DIR` alone (the filesystem
+ * catalog there). Without either flag the environment decides the same way
+ * (STREAMHOUSE_METASTORE, STREAMHOUSE_WAREHOUSE), and without those the metastore
+ * `npm start` runs: thrift://127.0.0.1:9083.
  */
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type FileIO, LocalFileIO, S3FileIO } from "@streamhouse/fileio";
+import { type Catalog, type CatalogSelection, type CommitLock, catalogFromOptions, looksLikeTableName, parseIdentifier, resolveLocation } from "@streamhouse/catalog";
+import { type FileIO, LocalFileIO } from "@streamhouse/fileio";
 import { FileStoreTable } from "@streamhouse/table";
+import { type FlagSpec, type ParsedArgs, stringFlag } from "../args.js";
 import { UsageError } from "../cli-context.js";
 
+export const DEFAULT_METASTORE = "thrift://127.0.0.1:9083";
+
+/** The flags that choose a catalog; commands that take `db.table` names accept them. */
+export const CATALOG_FLAGS: FlagSpec = {
+  metastore: { type: "string" },
+  warehouse: { type: "string" },
+};
+
 export function fileIOFor(location: string): { io: FileIO; path: string } {
-  if (/^s3a?:\/\//i.test(location)) {
-    const endpoint = process.env["AWS_ENDPOINT_URL_S3"] ?? process.env["AWS_ENDPOINT_URL"];
-    const region = process.env["AWS_REGION"] ?? process.env["AWS_DEFAULT_REGION"] ?? "us-east-1";
-    const io = new S3FileIO({ clientConfig: endpoint === undefined ? { region } : { region, endpoint, forcePathStyle: true } });
-    return { io, path: location.replace(/\/+$/, "") };
-  }
+  if (/^s3a?:\/\//i.test(location)) return resolveLocation(location);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location) && !location.startsWith("file://")) {
     throw new UsageError(`unsupported location "${location}": use a local directory or s3://bucket/path`);
   }
@@ -26,8 +41,64 @@ export function fileIOFor(location: string): { io: FileIO; path: string } {
   return { io: new LocalFileIO(), path: path.replace(/\/+$/, "") };
 }
 
-export async function openTableArg(arg: string | undefined, dynamicOptions: Readonly<Record<string, string>> = {}): Promise<FileStoreTable> {
-  if (arg === undefined || arg === "") throw new UsageError("missing the table location (a directory or s3://bucket/path)");
+/** Whether a table argument names a catalog table (`db.table`) rather than a location. */
+export function isTableName(arg: string): boolean {
+  return looksLikeTableName(arg) && !existsSync(arg);
+}
+
+/** The catalog the flags (or else the environment, or else the default) choose. */
+export function catalogSelection(parsed?: ParsedArgs): CatalogSelection {
+  const metastoreFlag = parsed === undefined ? undefined : stringFlag(parsed, "metastore");
+  const warehouseFlag = parsed === undefined ? undefined : stringFlag(parsed, "warehouse");
+  if (metastoreFlag !== undefined || warehouseFlag !== undefined) return { metastore: metastoreFlag, warehouse: warehouseFlag };
+  const metastore = process.env["STREAMHOUSE_METASTORE"] || undefined;
+  const warehouse = process.env["STREAMHOUSE_WAREHOUSE"] || undefined;
+  if (metastore !== undefined || warehouse !== undefined) return { metastore, warehouse };
+  return { metastore: DEFAULT_METASTORE };
+}
+
+export function openCatalog(parsed?: ParsedArgs): Catalog {
+  return catalogFromOptions(catalogSelection(parsed));
+}
+
+/** Runs `fn` with the chosen catalog and closes it afterwards. */
+export async function withCatalog<T>(parsed: ParsedArgs | undefined, fn: (catalog: Catalog) => Promise<T>): Promise<T> {
+  const catalog = openCatalog(parsed);
+  try {
+    return await fn(catalog);
+  } finally {
+    await catalog.close();
+  }
+}
+
+export async function openTableArg(arg: string | undefined, dynamicOptions: Readonly<Record<string, string>> = {}, parsed?: ParsedArgs): Promise<FileStoreTable> {
+  if (arg === undefined || arg === "") throw new UsageError("missing the table (a directory, s3://bucket/path or database.table)");
+  if (isTableName(arg)) return withCatalog(parsed, (catalog) => catalog.getTable(parseIdentifier(arg), dynamicOptions));
   const { io, path } = fileIOFor(arg);
   return FileStoreTable.open(io, path, dynamicOptions);
+}
+
+export interface OpenedTable {
+  readonly table: FileStoreTable;
+  /** The catalog's commit lock for this table (pass it to FileStoreCommit), or null. */
+  readonly lock: CommitLock | null;
+  /** Releases the catalog connection the lock uses; call when done committing. */
+  close(): Promise<void>;
+}
+
+/** For writers: the table plus the commit lock its catalog asks for, kept open until `close`. */
+export async function openTableForCommit(arg: string | undefined, dynamicOptions: Readonly<Record<string, string>> = {}, parsed?: ParsedArgs): Promise<OpenedTable> {
+  if (arg === undefined || arg === "" || !isTableName(arg)) {
+    return { table: await openTableArg(arg, dynamicOptions, parsed), lock: null, close: async () => {} };
+  }
+  const catalog = openCatalog(parsed);
+  try {
+    const id = parseIdentifier(arg);
+    const table = await catalog.getTable(id, dynamicOptions);
+    const lock = (await catalog.commitLock?.(id)) ?? null;
+    return { table, lock, close: () => catalog.close() };
+  } catch (e) {
+    await catalog.close();
+    throw e;
+  }
 }

@@ -4,18 +4,20 @@
  * against expiration.
  */
 import { createTag, deleteTag, expireTags, listTags } from "@streamhouse/table";
-import { integerFlag, parseCommandArgs, stringFlag } from "../args.js";
+import { integerFlag, optionFlags, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
 import { renderTable } from "../output/render-table.js";
 import { durationFlag } from "./expire.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 export const tagCommand: Command = {
   name: "tag",
   summary: "create, delete, list or expire tags",
-  usage: "streamhouse tag <table-dir> create NAME [--snapshot N] [--retain DURATION] | delete NAME | list [--json] | expire",
+  usage: "streamhouse tag <table-dir|db.table> create NAME [--snapshot N] [--retain DURATION] | delete NAME | list [--json] | expire [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
   async run(ctx) {
     const parsed = parseCommandArgs(ctx.args, {
+      option: { type: "string", multiple: true },
+      ...CATALOG_FLAGS,
       snapshot: { type: "string" },
       retain: { type: "string" },
       json: { type: "boolean" },
@@ -34,20 +36,20 @@ export const tagCommand: Command = {
         const snapshotId = integerFlag(parsed, "snapshot");
         const timeRetainedMs = durationFlag(stringFlag(parsed, "retain"), "retain");
         const tagName = needName();
-        const table = await openTableArg(location);
+        const table = await openTableArg(location, optionFlags(parsed), parsed);
         const tag = await createTag(table, tagName, { ...(snapshotId === undefined ? {} : { snapshotId }), ...(timeRetainedMs === undefined ? {} : { timeRetainedMs }) });
         ctx.out.write(`created tag ${tagName} at snapshot ${tag.snapshot.id}${timeRetainedMs === undefined ? "" : `, retained for ${stringFlag(parsed, "retain")}`}\n`);
         return;
       }
       case "delete": {
         const tagName = needName();
-        const r = await deleteTag(await openTableArg(location), tagName);
+        const r = await deleteTag(await openTableArg(location, optionFlags(parsed), parsed), tagName);
         ctx.out.write(`deleted tag ${tagName} (snapshot ${r.snapshotId}); deleted ${r.deletedFiles.length} files only it kept\n`);
         return;
       }
       case "list": {
         noName();
-        const tags = await listTags(await openTableArg(location));
+        const tags = await listTags(await openTableArg(location, optionFlags(parsed), parsed));
         const rows = tags.map((t) => ({
           name: t.name,
           snapshot: t.tag.snapshot.id,
@@ -68,7 +70,7 @@ export const tagCommand: Command = {
       }
       case "expire": {
         noName();
-        const expired = await expireTags(await openTableArg(location));
+        const expired = await expireTags(await openTableArg(location, optionFlags(parsed), parsed));
         ctx.out.write(expired.length === 0 ? "no tag has expired\n" : `expired tags: ${expired.join(", ")}\n`);
         return;
       }

@@ -7,7 +7,7 @@ import { type StreamStart, StreamScan } from "@streamhouse/table";
 import { integerFlag, optionFlags, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
 import { RowWriter } from "../output/row-writer.js";
-import { openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
 
 function parseFrom(text: string | undefined): StreamStart | undefined {
   if (text === undefined) return undefined;
@@ -20,9 +20,10 @@ function parseFrom(text: string | undefined): StreamStart | undefined {
 export const tailCommand: Command = {
   name: "tail",
   summary: "follow a table's change log (row kinds included) until interrupted",
-  usage: "streamhouse tail <table-dir> [--from latest|latest-full|earliest|snapshot:N|timestamp:MS] [--consumer ID] [--format ndjson|csv] [--limit N] [--stop-at-latest]",
+  usage: "streamhouse tail <table-dir|db.table> [--from latest|latest-full|earliest|snapshot:N|timestamp:MS] [--consumer ID] [--format ndjson|csv] [--limit N] [--stop-at-latest] [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
   async run(ctx) {
     const parsed = parseCommandArgs(ctx.args, {
+      ...CATALOG_FLAGS,
       from: { type: "string" },
       consumer: { type: "string" },
       format: { type: "string" },
@@ -35,7 +36,7 @@ export const tailCommand: Command = {
     const limit = integerFlag(parsed, "limit");
     const start = parseFrom(stringFlag(parsed, "from"));
     const consumerId = stringFlag(parsed, "consumer");
-    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed));
+    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
     const writer = new RowWriter(ctx.out, table.schema.fields, format, true);
     const abort = new AbortController();
     const stop = (): void => abort.abort();

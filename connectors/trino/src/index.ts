@@ -1,0 +1,27 @@
+// Public API of @streamhouse/trino: every export is listed by name.
+export { CountingFileIO } from "./counting-file-io.js";
+export { trinoService, trinoTypes } from "./generated.js";
+export { isTrinoName, SYSTEM_TABLE_SEPARATORS, splitSystemName, trinoColumnName, trinoColumnNames } from "./names.js";
+export type { MergedSplitOptions } from "./merged-split-rows.js";
+export { mergedSplitRows } from "./merged-split-rows.js";
+export type { PageColumn } from "./page-encoder.js";
+export { encodePage, rowBytesEstimator, varcharText } from "./page-encoder.js";
+export type { RawSplitOptions } from "./raw-split-rows.js";
+export { rawSplitRows } from "./raw-split-rows.js";
+export type { Cursor } from "./row-cursors.js";
+export { RowCursors } from "./row-cursors.js";
+export type { DataSplitId, PageToken, SplitId, SystemSplitId } from "./split-id.js";
+export { decodePageToken, decodeSplitId, encodePageToken, encodeSplitId } from "./split-id.js";
+export type { KeyOrder, PlanUnitsOptions, SplitUnit } from "./split-plan.js";
+export { fileSections, hex, packSections, planUnits } from "./split-plan.js";
+export type { ColumnRange, SystemTable, SystemTableKind } from "./system/system-tables.js";
+export { openSystemTable, parseSystemTableName, SYSTEM_TABLE_KINDS, SYSTEM_TABLE_SEPARATOR } from "./system/system-tables.js";
+export { TType, ThriftWriter } from "./thrift-writer.js";
+export type { ColumnMetadata, SchemaTableName, SplitBatch, SplitOut, TableMetadata, TrinoHandlerOptions, TrinoServiceStats } from "./trino-handler.js";
+export { TrinoThriftHandler } from "./trino-handler.js";
+export type { TrinoServiceHandle, TrinoServiceOptions } from "./trino-service.js";
+export { startTrinoService } from "./trino-service.js";
+export type { ThriftBlockLike, ThriftDomainLike, ThriftMarkerLike, ThriftTupleDomainLike } from "./tuple-domain.js";
+export { bigintRanges, Bounds, domainPredicate, isNone, singleValue, tupleDomainPredicate } from "./tuple-domain.js";
+export type { BlockKind, TrinoColumnType } from "./type-mapping.js";
+export { trinoColumnType } from "./type-mapping.js";
