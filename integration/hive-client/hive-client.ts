@@ -127,13 +127,17 @@ export async function runConformance(options: {
   readonly warehouse: string;
   readonly timeoutMs?: number;
   readonly install?: HiveClientInstall;
+  /** SASL PLAIN (metastore.client.auth.mode=PLAIN) as this user; the password goes through the environment, not argv. */
+  readonly plain?: { readonly user: string; readonly password: string };
 }): Promise<ConformanceRun> {
   const install = options.install ?? (await ensureHiveClient());
   const args = ["-Xmx512m", "-cp", install.classpath, MAIN_CLASS, `${options.host}:${options.port}`, options.warehouse];
+  if (options.plain !== undefined) args.push(options.plain.user);
+  const env = options.plain === undefined ? process.env : { ...process.env, STREAMHOUSE_HMS_PASSWORD: options.plain.password };
   let output: string;
   try {
     // runTool keeps only the tail of the output; the step lines are short enough.
-    output = await runTool(install.java, args, options.timeoutMs ?? 120_000);
+    output = await runTool(install.java, args, options.timeoutMs ?? 120_000, { env });
   } catch (e) {
     output = e instanceof Error ? e.message : String(e);
   }

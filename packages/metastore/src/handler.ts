@@ -38,7 +38,7 @@ import {
 } from "./objects.js";
 import { compilePartitionFilter } from "./partition-filter.js";
 import { makePartitionName, parsePartitionName, partitionValuesFromName } from "./partition-names.js";
-import type { MetastoreStore, StoreTx, TableKey } from "./store/store.js";
+import type { MetastoreStore, StoreTx, TableKey, TableRow } from "./store/store.js";
 import { compileTableFilter } from "./table-filter.js";
 import { type DeclaredExceptions, Declared as D, toThriftError } from "./thrift-errors.js";
 import { ensureDirectory, localPathOf, qualifyWarehouse, removeIfEmpty, removeTree } from "./warehouse-dirs.js";
@@ -63,6 +63,8 @@ export interface HandlerOptions {
 
 const SERVER_VERSION = "4.0.1";
 const NOTIFICATION_BATCH_MAX = 10_000;
+/** Tables whose partition keys are kept decoded; the map is emptied when full. */
+const PARTITION_KEYS_CACHE_MAX = 1_024;
 const LOCK_TYPES: Record<number, LockTypeName> = { 1: "SHARED_READ", 2: "SHARED_WRITE", 3: "EXCLUSIVE", 4: "EXCL_WRITE" };
 const LOCK_LEVELS: Record<number, LockLevelName> = { 1: "DB", 2: "TABLE", 3: "PARTITION" };
 const LOCK_TYPE_IDS: Record<LockTypeName, number> = { SHARED_READ: 1, SHARED_WRITE: 2, EXCLUSIVE: 3, EXCL_WRITE: 4 };
@@ -82,6 +84,7 @@ export class MetastoreHandler {
   private readonly startedAtMs: number;
   /** The local warehouse directory whose subdirectories we manage, if any (warehouse-dirs.ts). */
   private readonly managedRoot: string | undefined;
+  private readonly partitionKeysCache = new Map<string, { body: Uint8Array; keys: string[] }>();
 
   constructor(o: HandlerOptions) {
     this.store = o.store;
@@ -512,6 +515,43 @@ export class MetastoreHandler {
 
   get_table(dbname: string, tbl_name: string): Promise<H.Table> {
     return this.getTable(dbname, tbl_name);
+  }
+
+  /** A table's stored bytes, for replies written without decoding (stored-replies.ts). */
+  tableBytes(dbname: string, tbl_name: string, catalog?: string | null): Promise<Uint8Array> {
+    return this.run(D.read, async (tx) => {
+      const key = this.tableKey(dbname, tbl_name, catalog);
+      const row = await tx.getTable(key);
+      if (row === undefined) throw notFound("table", `Table ${key.db}.${key.table} does not exist`);
+      return row.body;
+    });
+  }
+
+  /** get_partitions_by_names as stored bytes (stored-replies.ts); same lookups and errors as byNames. */
+  partitionBytesByNames(db: string, tbl: string, names: readonly string[] | null | undefined, catalog?: string | null): Promise<Uint8Array[]> {
+    return this.run(D.read, async (tx) => {
+      const key = this.tableKey(db, tbl, catalog);
+      const row = await tx.getTable(key);
+      if (row === undefined) throw notFound("table", `Table ${key.db}.${key.table} does not exist`);
+      const keys = this.partitionKeysOf(row);
+      const canonical = new Set<string>();
+      for (const n of names ?? []) canonical.add(makePartitionName(keys, partitionValuesFromName(keys, n)));
+      return (await tx.getPartitions(key, [...canonical])).map((p) => p.body);
+    });
+  }
+
+  /**
+   * Partition key names of a stored table, decoded once per version of its
+   * bytes: a hot read by names need not decode the whole table each time.
+   */
+  private partitionKeysOf(row: TableRow): string[] {
+    const id = `${row.catalog}\0${row.db}\0${row.name}`;
+    const hit = this.partitionKeysCache.get(id);
+    if (hit !== undefined && Buffer.compare(hit.body, row.body) === 0) return hit.keys;
+    const keys = partitionKeyNames(decodeTable(row));
+    if (this.partitionKeysCache.size >= PARTITION_KEYS_CACHE_MAX) this.partitionKeysCache.clear();
+    this.partitionKeysCache.set(id, { body: row.body, keys });
+    return keys;
   }
   async get_table_req(req: H.GetTableRequest): Promise<H.GetTableResult> {
     return new T.GetTableResult({ table: await this.getTable(req?.dbName ?? "", req?.tblName ?? "", req?.catName) });

@@ -9,7 +9,12 @@
  *   connection when they throw);
  * - a message that stays incomplete for `partialMessageTimeoutMs` closes its
  *   connection (a client that sends half a message and waits holds no slot
- *   forever);
+ *   forever), and so does a SASL negotiation; a connection with nothing in
+ *   flight closes after `idleTimeoutMs`;
+ * - with `auth: { mechanism: "PLAIN" }` every connection must first complete a
+ *   SASL PLAIN negotiation (auth/plain-handshake.ts) against the users file;
+ *   its messages then travel in 4-byte length frames, read as framed transport.
+ *   A refused login is answered BAD, logged, and closed;
  * - one request at a time per connection, answered in order;
  * - a ONEWAY message is never answered: whatever the processor writes for it
  *   (an UNKNOWN_METHOD exception, the reply of a two-way method called as
@@ -22,9 +27,12 @@ import net from "node:net";
 import { ErrorKind, StreamhouseError } from "@streamhouse/format";
 import thrift from "thrift";
 import { hmsService } from "@streamhouse/catalog";
+import { PlainHandshake } from "./auth/plain-handshake.js";
+import { loadUsersFile, type UsersFile, verifyUser } from "./auth/users-file.js";
 import { MetastoreHandler } from "./handler.js";
 import { PostgresStore } from "./store/postgres-store.js";
 import { SqliteStore } from "./store/sqlite-store.js";
+import { installStoredReplies } from "./stored-replies.js";
 import type { MetastoreStore } from "./store/store.js";
 import { bindHandler, patchThriftRuntime } from "./thrift-runtime.js";
 
@@ -38,13 +46,30 @@ export interface MetastoreOptions {
   /** `sqlite:FILE`, `sqlite::memory:`, or an open store (closed with the server). */
   readonly store: string | MetastoreStore;
   readonly framed?: boolean;
+  /**
+   * SASL PLAIN with a users file (auth/users-file.ts), what Hive clients use with
+   * `metastore.client.auth.mode=PLAIN`. `users` is a path (read at start) or a parsed file.
+   */
+  readonly auth?: MetastoreAuth;
   readonly maxMessageBytes?: number;
   readonly maxConnections?: number;
+  /** A started message (or SASL negotiation) must complete within this; 0 disables. Default 30 s. */
   readonly partialMessageTimeoutMs?: number;
+  /**
+   * A connection with no call in flight and no bytes pending is closed after
+   * this; 0 disables. Default 600 s: Hive clients time out their own reads at
+   * 600 s (metastore.client.socket.timeout) and reconnect on a closed socket.
+   */
+  readonly idleTimeoutMs?: number;
   readonly lockTimeoutMs?: number;
   readonly nowMs?: () => number;
   /** Where connection-level problems are reported; silent by default. */
   readonly log?: (message: string) => void;
+}
+
+export interface MetastoreAuth {
+  readonly mechanism: "PLAIN";
+  readonly users: string | UsersFile;
 }
 
 export interface MetastoreHandle {
@@ -58,7 +83,8 @@ export interface MetastoreHandle {
 const DEFAULT_PORT = 9083;
 const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 const DEFAULT_MAX_CONNECTIONS = 512;
-const DEFAULT_PARTIAL_MESSAGE_TIMEOUT_MS = 60_000;
+const DEFAULT_PARTIAL_MESSAGE_TIMEOUT_MS = 30_000;
+const DEFAULT_IDLE_TIMEOUT_MS = 600_000;
 
 /**
  * `sqlite:FILE` (or `sqlite::memory:`), or a PostgreSQL URL
@@ -113,6 +139,15 @@ function methodsThatNeverReply(processorClass: { prototype: object }): Set<strin
 
 export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHandle> {
   patchThriftRuntime();
+  if (o.auth !== undefined && o.auth.mechanism !== "PLAIN") {
+    throw new StreamhouseError(ErrorKind.Unsupported, `unsupported metastore authentication '${String(o.auth.mechanism)}': only PLAIN`);
+  }
+  // Hive's client never frames inside SASL (HiveMetaStoreClient.open wraps in
+  // TFramedTransport only without SASL), and the SASL frames are framing enough.
+  if (o.auth !== undefined && o.framed === true) {
+    throw new StreamhouseError(ErrorKind.Unsupported, "framed transport and SASL authentication do not combine: SASL frames every message already");
+  }
+  const users = o.auth === undefined ? undefined : typeof o.auth.users === "string" ? await loadUsersFile(o.auth.users) : o.auth.users;
   const store = typeof o.store === "string" ? openStore(o.store) : o.store;
   const handler = new MetastoreHandler({
     store,
@@ -127,10 +162,14 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
     throw e;
   }
   const processor = new hmsService.Processor(bindHandler(hmsService.Processor, hmsService.Client, handler));
+  installStoredReplies(processor, handler);
   const neverReply = methodsThatNeverReply(hmsService.Processor);
-  const Transport = (o.framed ? thrift.TFramedTransport : thrift.TBufferedTransport) as unknown as TransportClass;
+  // After a SASL negotiation, messages arrive in 4-byte length frames: framed transport.
+  const framed = o.framed === true || users !== undefined;
+  const Transport = (framed ? thrift.TFramedTransport : thrift.TBufferedTransport) as unknown as TransportClass;
   const maxMessageBytes = o.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const partialTimeoutMs = o.partialMessageTimeoutMs ?? DEFAULT_PARTIAL_MESSAGE_TIMEOUT_MS;
+  const idleTimeoutMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const log = o.log ?? (() => {});
   const sockets = new Set<net.Socket>();
 
@@ -140,23 +179,34 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
     const pending: ReceivingTransport[] = [];
     let busy = false;
     let closed = false;
-    let partialTimer: NodeJS.Timeout | undefined;
+    let timer: NodeJS.Timeout | undefined;
     let buffered = 0;
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    // Until its SASL negotiation completes, a connection's bytes go to the handshake.
+    let handshake: PlainHandshake | undefined = users === undefined ? undefined : new PlainHandshake();
 
     const close = (why: string | undefined): void => {
       if (closed) return;
       closed = true;
-      if (why !== undefined) log(`metastore: closing connection from ${socket.remoteAddress}:${socket.remotePort}: ${why}`);
-      clearTimeout(partialTimer);
+      if (why !== undefined) log(`metastore: closing connection from ${peer}: ${why}`);
+      clearTimeout(timer);
       socket.destroy();
     };
+    /**
+     * One timer per connection: while a message (or the SASL negotiation) is
+     * incomplete, the partial-message timeout; while nothing is in flight, the
+     * idle timeout; while a call runs, none (the handler's work is bounded).
+     */
     const armPartialTimer = (): void => {
-      clearTimeout(partialTimer);
-      partialTimer = undefined;
-      if (buffered > 0 && partialTimeoutMs > 0) {
-        partialTimer = setTimeout(() => close("incomplete message timed out"), partialTimeoutMs);
-        partialTimer.unref();
+      clearTimeout(timer);
+      timer = undefined;
+      if (closed) return;
+      if (handshake !== undefined || buffered > 0) {
+        if (partialTimeoutMs > 0) timer = setTimeout(() => close(handshake !== undefined ? "SASL negotiation timed out" : "incomplete message timed out"), partialTimeoutMs);
+      } else if (!busy && pending.length === 0 && idleTimeoutMs > 0) {
+        timer = setTimeout(() => close(undefined), idleTimeoutMs);
       }
+      timer?.unref();
     };
 
     // Writing a new message always starts from an empty buffer, so that a
@@ -196,6 +246,17 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
     function pump(): void {
       while (!busy && !closed && pending.length > 0) {
         const t = pending[0]!;
+        if (!framed) {
+          // Nothing unread: done, without paying for the underrun exception a
+          // read would throw (one per call otherwise, stack trace and all).
+          const cursors = t as unknown as { readCursor: number; writeCursor: number };
+          if (cursors.writeCursor <= cursors.readCursor) {
+            pending.shift();
+            buffered = 0;
+            armPartialTimer();
+            return;
+          }
+        }
         busy = true;
         try {
           // Read the header to learn the message type, then hand it to the
@@ -208,7 +269,7 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
           if (neverReply.has(header.fname)) busy = false;
         } catch (e) {
           busy = false;
-          if (isUnderrun(e) && !o.framed) {
+          if (isUnderrun(e) && !framed) {
             // Not a whole message yet: wait for more bytes. After the last
             // commit the buffer holds only unread bytes, so writeCursor says
             // whether a partial message is pending (or the buffer is empty).
@@ -221,29 +282,72 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
           close(`malformed request: ${(e as Error).message}`);
           return;
         }
-        if (o.framed) pending.shift();
+        if (framed) pending.shift();
         else t.commitPosition();
       }
       if (!busy && pending.length === 0) {
-        // Unframed: the underrun branch above already counted the unread
-        // bytes, and this may be a stale pump scheduled by a reply written
-        // synchronously before that underrun; zeroing here would disarm the
-        // partial-message timer of a message still incomplete.
-        if (o.framed) buffered = 0;
+        // `buffered` counts only the bytes of an incomplete message: unframed,
+        // the underrun branch above set it; framed, the receiver callback.
         armPartialTimer();
       }
     }
 
     const receive = Transport.receiver(
       (t) => {
+        // Framed: a whole frame (4-byte length + payload) left the bytes still
+        // unaccounted for, which are then those of an incomplete frame.
+        if (framed) buffered -= 4 + (t as unknown as { inBuf: Buffer }).inBuf.length;
         if (!pending.includes(t)) pending.push(t);
       },
       undefined,
       maxMessageBytes,
     );
 
-    socket.on("data", (data: Buffer) => {
+    const authenticate = async (user: string, password: string, hs: PlainHandshake): Promise<void> => {
+      let ok = false;
+      try {
+        ok = await verifyUser(users!, user, password);
+      } catch (e) {
+        log(`metastore: SASL PLAIN check for user ${user} from ${peer} failed: ${(e as Error).message}`);
+      }
       if (closed) return;
+      if (!ok) {
+        socket.end(hs.refused(user));
+        closed = true;
+        clearTimeout(timer);
+        log(`metastore: closing connection from ${peer}: SASL PLAIN login refused for user ${user}`);
+        // end() flushes the BAD message; do not wait on the client to close its side.
+        setTimeout(() => socket.destroy(), 1_000).unref();
+        return;
+      }
+      const { reply, rest } = hs.accepted();
+      handshake = undefined;
+      socket.write(reply);
+      buffered = 0;
+      if (rest.length > 0) receiveData(rest);
+      else armPartialTimer();
+    };
+
+    const onHandshakeData = (hs: PlainHandshake, data: Buffer): void => {
+      const step = hs.feed(data);
+      if (step.kind === "refuse") {
+        log(`metastore: closing connection from ${peer}: ${step.reason}`);
+        closed = true;
+        clearTimeout(timer);
+        if (step.reply.length > 0) socket.end(step.reply);
+        else socket.end();
+        setTimeout(() => socket.destroy(), 1_000).unref();
+        return;
+      }
+      if (step.kind === "verify") void authenticate(step.user, step.password, hs);
+    };
+
+    function receiveData(data: Buffer): void {
+      if (closed) return;
+      if (handshake !== undefined) {
+        onHandshakeData(handshake, data);
+        return;
+      }
       buffered += data.length;
       try {
         receive(data);
@@ -253,13 +357,17 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
       }
       armPartialTimer();
       pump();
-    });
+    }
+
+    socket.on("data", receiveData);
     socket.on("error", (e) => close(e.message));
     socket.on("close", () => {
       closed = true;
-      clearTimeout(partialTimer);
+      clearTimeout(timer);
       sockets.delete(socket);
     });
+    // The SASL negotiation (or, without one, the idle time) is timed from the connect.
+    armPartialTimer();
   };
 
   const server = net.createServer(serve);

@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.security.alias.CredentialProvider;
+import org.apache.hadoop.security.alias.CredentialProviderFactory;
 import org.apache.hadoop.hive.metastore.HiveMetaStoreClient;
 import org.apache.hadoop.hive.metastore.IMetaStoreClient;
 import org.apache.hadoop.hive.metastore.LockComponentBuilder;
@@ -39,7 +41,11 @@ import org.apache.thrift.TApplicationException;
 
 /**
  * A scripted conformance sequence run through Hive's own metastore client against a
- * Hive-Metastore-compatible server. Usage: Conformance HOST:PORT WAREHOUSE_DIR.
+ * Hive-Metastore-compatible server. Usage: Conformance HOST:PORT WAREHOUSE_DIR [PLAIN_USER].
+ * With PLAIN_USER the client authenticates with SASL PLAIN (metastore.client.auth.mode=PLAIN)
+ * as that user; its password, read from the environment variable STREAMHOUSE_HMS_PASSWORD,
+ * is handed to the client the way Hive expects it: an entry named after the user in a
+ * Hadoop credential provider (a JCEKS keystore in a temporary directory).
  * Prints one JSON line per step on stdout:
  * {"step":"name","ok":true} or {"step":"name","ok":false,"error":"..."}.
  * Every step runs even if an earlier one failed; each checks its own result.
@@ -152,9 +158,25 @@ public final class Conformance {
     return (ThriftHiveMetastore.Iface) f.get(c);
   }
 
+  /** SASL PLAIN as Hive 4 clients configure it: the password comes from a credential provider. */
+  private static void plainAuth(Configuration conf, String user) throws Exception {
+    String password = System.getenv("STREAMHOUSE_HMS_PASSWORD");
+    if (password == null) throw new IllegalArgumentException("STREAMHOUSE_HMS_PASSWORD is not set");
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("streamhouse-hms-cred");
+    java.io.File store = dir.resolve("client.jceks").toFile();
+    store.deleteOnExit();
+    dir.toFile().deleteOnExit();
+    conf.set(CredentialProviderFactory.CREDENTIAL_PROVIDER_PATH, "jceks://file" + store.getAbsolutePath());
+    CredentialProvider provider = CredentialProviderFactory.getProviders(conf).get(0);
+    provider.createCredentialEntry(user, password.toCharArray());
+    provider.flush();
+    MetastoreConf.setVar(conf, MetastoreConf.ConfVars.METASTORE_CLIENT_AUTH_MODE, "PLAIN");
+    MetastoreConf.setVar(conf, MetastoreConf.ConfVars.METASTORE_CLIENT_PLAIN_USERNAME, user);
+  }
+
   public static void main(String[] args) throws Exception {
-    if (args.length != 2) {
-      System.err.println("usage: Conformance HOST:PORT WAREHOUSE_DIR");
+    if (args.length != 2 && args.length != 3) {
+      System.err.println("usage: Conformance HOST:PORT WAREHOUSE_DIR [PLAIN_USER]");
       System.exit(2);
     }
     String warehouse = args[1].replaceAll("/+$", "");
@@ -168,6 +190,7 @@ public final class Conformance {
     MetastoreConf.setLongVar(conf, MetastoreConf.ConfVars.THRIFT_CONNECTION_RETRIES, 1);
     MetastoreConf.setTimeVar(conf, MetastoreConf.ConfVars.CLIENT_SOCKET_TIMEOUT, 30, java.util.concurrent.TimeUnit.SECONDS);
     conf.set("hive.metastore.execute.setugi", "true");
+    if (args.length == 3) plainAuth(conf, args[2]);
 
     IMetaStoreClient[] holder = new IMetaStoreClient[1];
     step("connect", () -> holder[0] = new HiveMetaStoreClient(conf));
