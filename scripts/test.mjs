@@ -28,6 +28,8 @@ check("dependency rule", process.execPath, [join(root, "scripts", "check-deps.mj
 check("moto S3 server installed", process.execPath, [join(root, "integration", "s3", "ensure-moto.mjs")]);
 // The metastore tests also run on a real PostgreSQL (Debian's package).
 check("PostgreSQL installed", process.execPath, [join(root, "integration", "postgres", "ensure-postgres.mjs")]);
+// docker/compose.yaml against the Compose schema (Debian's docker-compose, installed on first run).
+check("docker compose file valid", process.execPath, [join(root, "docker", "validate-compose.mjs")]);
 
 mkdirSync(join(root, ".cache"), { recursive: true });
 
