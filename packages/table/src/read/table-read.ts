@@ -48,6 +48,7 @@ import { TablePaths } from "../table-paths.js";
 import { gatherBatch, gatherPlan } from "./columnar-batches.js";
 import { type ParquetDecodePool, sharedDecodePool } from "./columnar-decode-pool.js";
 import { type ColumnarMergeEngine, columnarMergeEngine, mergeSelection, rawSelection, Selection } from "./columnar-merge.js";
+import { readsWithLookupSemantics, withLookupSemantics } from "./lookup-read-merge.js";
 import { DataFileColumns, type DataFileReadOptions, DataFileReader } from "./data-file-reader.js";
 
 /** Which snapshot to read: at most one of these; the latest when none is given. */
@@ -247,8 +248,9 @@ export class TableRead {
       return;
     }
     const merge = createTableMerge(schema, this.table.options);
+    const mergeFunction = readsWithLookupSemantics(this.table.options, TableSchemas.isPrimaryKeyTable(schema)) ? withLookupSemantics(merge.mergeFunction) : merge.mergeFunction;
     const runs = split.runs.filter((run) => !skipLevel0 || run.level > 0).map((run) => this.runKeyValues(split, run.files));
-    for await (const kv of mergeRunsAsync(runs, { ...merge, dropDelete: true })) {
+    for await (const kv of mergeRunsAsync(runs, { ...merge, mergeFunction, dropDelete: true })) {
       const out = emit(kv.value);
       if (out !== null) yield out;
     }
