@@ -6,7 +6,8 @@
 // Then freshness: commit → visible to the next Trino query, p50/p99.
 //
 // STREAMHOUSE_TRINO_BENCH_ROWS sets the input rows (default 10,000,000; the table is the
-// read benchmark's, cached under ~/.cache/streamhouse/bench).
+// read benchmark's, cached under ~/.cache/streamhouse/bench);
+// STREAMHOUSE_TRINO_BENCH_DECODE_THREADS the service's Parquet decode workers (default 2).
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,7 +25,7 @@ import { ensureReadTable } from "./read-table.mjs";
 const ROWS = Number(process.env.STREAMHOUSE_TRINO_BENCH_ROWS ?? 10_000_000);
 const PARAMS = { rows: ROWS, runs: 5, buckets: 4, keySpace: Math.round(ROWS * 0.4), seed: 1 };
 const ROUNDS = 3;
-const DECODE_THREADS = 2;
+const DECODE_THREADS = Number(process.env.STREAMHOUSE_TRINO_BENCH_DECODE_THREADS ?? 2);
 const FRESHNESS_SAMPLES = 30;
 const QUERY = (table) => `SELECT count(*), sum(qty), sum(price), max(name) FROM ${table}`;
 
@@ -90,9 +91,14 @@ export default async function run() {
       `CREATE TABLE hive.bench.plain (id bigint, name varchar, price double, qty integer) WITH (external_location = 'file://${plain.plain}', format = 'PARQUET')`,
     );
     const loadBefore = loadAverage();
-    const timed = async (sql) => {
+    // CPU of this process (the services, their decode workers, the metastore) per query.
+    const cpu = { ours: [], oursCompacted: [], hive: [] };
+    const timed = async (sql, cpuOf) => {
       const t0 = Date.now();
+      const c0 = process.cpuUsage();
       const r = await trino.query(sql);
+      const c = process.cpuUsage(c0);
+      cpuOf?.push((c.user + c.system) / 1e6);
       return { ms: Date.now() - t0, row: r.rows[0] };
     };
     // Warm both paths (JIT, Trino's metadata caches), then alternate.
@@ -107,9 +113,9 @@ export default async function run() {
     }
     const filesBefore = service.stats().filesOpened;
     for (let i = 0; i < ROUNDS; i++) {
-      ours.push((await timed(QUERY("sh.db.t"))).ms);
-      hive.push((await timed(QUERY("hive.bench.plain"))).ms);
-      oursCompacted.push((await timed(QUERY("shc.db.t"))).ms);
+      ours.push((await timed(QUERY("sh.db.t"), cpu.ours)).ms);
+      hive.push((await timed(QUERY("hive.bench.plain"), cpu.hive)).ms);
+      oursCompacted.push((await timed(QUERY("shc.db.t"), cpu.oursCompacted)).ms);
     }
     const filesPerQuery = (service.stats().filesOpened - filesBefore) / ROUNDS;
     const loadAfter = loadAverage();
@@ -142,7 +148,7 @@ export default async function run() {
       description:
         `Trino ${trino.version} (one node, 2 GB heap) runs \`${QUERY("…")}\` over a primary-key table (id BIGINT key; name STRING, price DOUBLE, qty INT) written by Java Paimon: ` +
         `${fmt(PARAMS.rows)} input rows in 5 sorted runs per bucket (${PARAMS.buckets} buckets, never compacted), ${fmt(merged)} merged rows. ` +
-        `Ours: the \`trino_thrift\` connector calling our service (merge-on-read in Node with \`decodeThreads: ${DECODE_THREADS}\`, pages over Thrift). Hive: Trino's Hive connector over a fully compacted copy ` +
+        `Ours: the \`trino_thrift\` connector calling our service (merge-on-read in Node with \`decodeThreads: ${DECODE_THREADS}\`, pages encoded straight from the decoded Arrow buffers). Hive: Trino's Hive connector over a fully compacted copy ` +
         `of the same table (${plain.files} Parquet files, ${fmt(plain.rows)} rows) registered in our metastore as an external table. Best of ${ROUNDS} runs each, alternating, after one warm-up each.`,
       headers: ["path", "best", "runs", "merged rows/s", "vs Hive"],
       rows: [
@@ -160,6 +166,7 @@ export default async function run() {
       notes: [
         `goal: ours ≤ 1.5× Hive's time; measured ${ratio.toFixed(2)}×`,
         `data files opened by the service per query: ${filesPerQuery}`,
+        `CPU seconds of the Node process (service + decode workers) per query — ours: ${cpu.ours.map((c) => c.toFixed(2)).join(", ")}; ours compacted: ${cpu.oursCompacted.map((c) => c.toFixed(2)).join(", ")}; during Hive's: ${cpu.hive.map((c) => c.toFixed(2)).join(", ")}`,
         `freshness samples (ms, sorted): ${lags.join(", ")}`,
         `machine load average (1, 5, 15 min) before: ${loadBefore}; after: ${loadAfter}`,
       ],

@@ -31,7 +31,7 @@ export interface PageColumn {
 }
 
 /** Field id of each kind inside TrinoThriftBlock. */
-const BLOCK_FIELD: Readonly<Record<BlockKind, number>> = {
+export const BLOCK_FIELD: Readonly<Record<BlockKind, number>> = {
   integer: 1,
   bigint: 2,
   double: 3,
@@ -99,43 +99,48 @@ export function encodePage(columns: readonly PageColumn[], rows: readonly Row[],
 
 /** Writes the fields of one block struct (without its STOP): column `k` of `rows`. */
 function encodeBlock(w: ThriftWriter, c: PageColumn, rows: readonly Row[], k: number): void {
-  const n = rows.length;
+  encodeValueBlock(w, c, rows.length, (i) => rows[i]![k] ?? null);
+}
+
+/** Writes the fields of one block struct (without its STOP): the `n` values `value(0)` … `value(n - 1)`. */
+export function encodeValueBlock(w: ThriftWriter, c: PageColumn, n: number, value: (i: number) => Value | null): void {
+  const at = value;
   let nulls = 0;
-  for (let i = 0; i < n; i++) if ((rows[i]![k] ?? null) === null) nulls++;
+  for (let i = 0; i < n; i++) if (at(i) === null) nulls++;
   if (nulls > 0) {
     w.fieldBegin(TType.LIST, 1);
-    w.boolList(n, (i) => (rows[i]![k] ?? null) === null);
+    w.boolList(n, (i) => at(i) === null);
   }
   switch (c.block) {
     case "integer":
     case "date":
       w.fieldBegin(TType.LIST, 2);
       w.listBegin(TType.I32, n);
-      for (let i = 0; i < n; i++) w.i32((rows[i]![k] as number | null) ?? 0);
+      for (let i = 0; i < n; i++) w.i32((at(i) as number | null) ?? 0);
       w.stop();
       return;
     case "bigint":
       w.fieldBegin(TType.LIST, 2);
       w.listBegin(TType.I64, n);
-      for (let i = 0; i < n; i++) w.i64((rows[i]![k] as bigint | null) ?? 0n);
+      for (let i = 0; i < n; i++) w.i64((at(i) as bigint | null) ?? 0n);
       w.stop();
       return;
     case "double":
       w.fieldBegin(TType.LIST, 2);
       w.listBegin(TType.DOUBLE, n);
-      for (let i = 0; i < n; i++) w.double((rows[i]![k] as number | null) ?? 0);
+      for (let i = 0; i < n; i++) w.double((at(i) as number | null) ?? 0);
       w.stop();
       return;
     case "boolean":
       w.fieldBegin(TType.LIST, 2);
-      w.boolList(n, (i) => rows[i]![k] === true);
+      w.boolList(n, (i) => at(i) === true);
       w.stop();
       return;
     case "timestamp":
       // TIMESTAMP(3): epoch milliseconds (sub-millisecond digits do not exist at p ≤ 3).
       w.fieldBegin(TType.LIST, 2);
       w.listBegin(TType.I64, n);
-      for (let i = 0; i < n; i++) w.i64n((rows[i]![k] as Timestamp | null)?.millis ?? 0);
+      for (let i = 0; i < n; i++) w.i64n((at(i) as Timestamp | null)?.millis ?? 0);
       w.stop();
       return;
     case "varchar":
@@ -144,7 +149,7 @@ function encodeBlock(w: ThriftWriter, c: PageColumn, rows: readonly Row[], k: nu
       const texts: string[] = new Array(n);
       const plain = c.block === "varchar" && (c.type.root === "VARCHAR" || c.type.root === "CHAR");
       for (let i = 0; i < n; i++) {
-        const v = rows[i]![k] ?? null;
+        const v = at(i);
         texts[i] = v === null ? "" : plain ? (v as string) : c.block === "json" ? JSON.stringify(valueToJson(c.type, v)) : varcharText(c.type, v);
       }
       w.fieldBegin(TType.LIST, 2);
@@ -166,7 +171,7 @@ function encodeBlock(w: ThriftWriter, c: PageColumn, rows: readonly Row[], k: nu
       w.fieldBegin(TType.LIST, 2);
       w.listBegin(TType.I32, n);
       for (let i = 0; i < n; i++) {
-        const arr = (rows[i]![k] as readonly (Value | null)[] | null) ?? [];
+        const arr = (at(i) as readonly (Value | null)[] | null) ?? [];
         w.i32(arr.length);
         for (const e of arr) elements.push(e as bigint | null);
       }

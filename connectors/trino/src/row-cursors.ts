@@ -8,19 +8,19 @@
 import { randomUUID } from "node:crypto";
 import type { Row } from "@streamhouse/format";
 
-export interface Cursor {
+export interface Cursor<T = readonly Row[]> {
   readonly id: string;
   /** Batches of rows (batches spare a promise per row). */
-  readonly rows: AsyncIterator<readonly Row[]>;
+  readonly rows: AsyncIterator<T>;
   /** Rows read ahead of the last page (the first rows of the next page). */
-  pending: readonly Row[] | null;
+  pending: T | null;
   /** Rows sent so far. */
   offset: number;
   lastUsedMs: number;
 }
 
-export class RowCursors {
-  private readonly open = new Map<string, Cursor>();
+export class RowCursors<T = readonly Row[]> {
+  private readonly open = new Map<string, Cursor<T>>();
 
   constructor(
     /** Each open cursor may hold a split's decoded files: keep few. */
@@ -33,20 +33,20 @@ export class RowCursors {
     return this.open.size;
   }
 
-  create(rows: AsyncIterator<readonly Row[]>): Cursor {
+  create(rows: AsyncIterator<T>): Cursor<T> {
     this.expire();
     while (this.open.size >= this.maxOpen) {
       const oldest = this.open.keys().next().value;
       if (oldest === undefined) break;
       this.close(oldest);
     }
-    const c: Cursor = { id: randomUUID(), rows, pending: null, offset: 0, lastUsedMs: this.nowMs() };
+    const c: Cursor<T> = { id: randomUUID(), rows, pending: null, offset: 0, lastUsedMs: this.nowMs() };
     this.open.set(c.id, c);
     return c;
   }
 
   /** The cursor under `id` if it is still open at `offset`; it leaves the store until `keep` puts it back. */
-  take(id: string, offset: number): Cursor | null {
+  take(id: string, offset: number): Cursor<T> | null {
     const c = this.open.get(id);
     if (c === undefined) return null;
     this.open.delete(id);
@@ -57,7 +57,7 @@ export class RowCursors {
     return c;
   }
 
-  keep(c: Cursor): void {
+  keep(c: Cursor<T>): void {
     c.lastUsedMs = this.nowMs();
     this.open.set(c.id, c);
   }

@@ -27,11 +27,12 @@ import {
 import { CountingFileIO } from "./counting-file-io.js";
 import { isTrinoName, splitSystemName, trinoColumnNames } from "./names.js";
 import { encodePage, type PageColumn, rowBytesEstimator } from "./page-encoder.js";
-import { mergedSplitRows } from "./merged-split-rows.js";
-import { rawSplitRows } from "./raw-split-rows.js";
+import { chunkLength, dropRows, isRowChunk, type PageChunk } from "./page-chunk.js";
 import { type Cursor, RowCursors } from "./row-cursors.js";
+import { encodeSelectionPage, type SelectionSlice, selectionRowsWithin } from "./selection-page-encoder.js";
 import { type DataSplitId, decodePageToken, decodeSplitId, encodePageToken, encodeSplitId, type SplitId, type SystemSplitId } from "./split-id.js";
 import { hex, planUnits } from "./split-plan.js";
+import { mergedSplitSelections, rawSplitSelections } from "./split-selections.js";
 import { openSystemTable, parseSystemTableName, type SystemTable, type SystemTableKind } from "./system/system-tables.js";
 import { bigintRanges, isNone, type ThriftTupleDomainLike, tupleDomainPredicate } from "./tuple-domain.js";
 import { trinoColumnType } from "./type-mapping.js";
@@ -107,7 +108,7 @@ export class TrinoThriftHandler {
   private readonly splitTargetBytes: number;
   private readonly maxPageRows: number;
   private readonly decodeThreads: number;
-  private readonly cursors = new RowCursors();
+  private readonly cursors = new RowCursors<PageChunk>();
   private readonly plans = new Map<string, Promise<ScanPlan>>();
   private counters = { filesOpened: 0, splitsPlanned: 0, pagesServed: 0, rowsServed: 0, errors: 0 };
 
@@ -231,7 +232,7 @@ export class TrinoThriftHandler {
     const projection = page.map((c) => fields[names.indexOf(c.name)]!.name);
     const token = nextToken?.token?.id ? decodePageToken(nextToken.token.id) : null;
     this.cursors.expire();
-    let cursor: Cursor | null = token === null ? null : this.cursors.take(token.cursor, token.offset);
+    let cursor: Cursor<PageChunk> | null = token === null ? null : this.cursors.take(token.cursor, token.offset);
     if (cursor === null) {
       const rows = open(projection)[Symbol.asyncIterator]();
       cursor = this.cursors.create(rows);
@@ -241,53 +242,82 @@ export class TrinoThriftHandler {
       while (skip > 0) {
         const r = await rows.next();
         if (r.done === true) break;
-        if (r.value.length > skip) cursor.pending = r.value.slice(skip);
-        skip -= Math.min(skip, r.value.length);
+        const length = chunkLength(r.value);
+        if (length > skip) cursor.pending = dropRows(r.value, skip);
+        skip -= Math.min(skip, length);
       }
       cursor.offset = token?.offset ?? 0;
     }
-    // Headroom below maxBytes for block and message framing.
-    const budget = Math.max(1, Number(maxBytes) * 0.9);
+    // Headroom below maxBytes for block and message framing (the token, block headers).
+    const budget = Math.max(1, Math.min(Number(maxBytes) * 0.9, Number(maxBytes) - 128 - 32 * page.length));
     const estimate = rowBytesEstimator(page);
+    // A page holds rows or selection slices, never both: it ends where the kind changes.
     const out: Row[] = [];
+    const slices: SelectionSlice[] = [];
+    let count = 0;
     let bytes = 0;
     let done = false;
     try {
       fill: for (;;) {
-        let batch = cursor.pending;
+        let chunk = cursor.pending;
         cursor.pending = null;
-        if (batch === null) {
+        if (chunk === null) {
           const r = await cursor.rows.next();
           if (r.done === true) {
             done = true;
             break;
           }
-          batch = r.value;
+          chunk = r.value;
         }
-        for (let i = 0; i < batch.length; i++) {
-          const row = batch[i]!;
-          const size = estimate(row);
-          if (out.length > 0 && (bytes + size > budget || out.length >= this.maxPageRows)) {
-            cursor.pending = batch.slice(i);
-            break fill;
+        if (isRowChunk(chunk)) {
+          if (slices.length > 0) {
+            cursor.pending = chunk;
+            break;
           }
-          out.push(row);
-          bytes += size;
+          for (let i = 0; i < chunk.length; i++) {
+            const row = chunk[i]!;
+            const size = estimate(row);
+            if (out.length > 0 && (bytes + size > budget || out.length >= this.maxPageRows)) {
+              cursor.pending = chunk.slice(i);
+              break fill;
+            }
+            out.push(row);
+            bytes += size;
+          }
+        } else {
+          if (out.length > 0) {
+            cursor.pending = chunk;
+            break;
+          }
+          const fit = selectionRowsWithin(page, chunk.selection, chunk.from, chunk.to, budget - bytes, this.maxPageRows - count, count === 0);
+          const take = fit.rows;
+          if (take === 0) {
+            cursor.pending = chunk;
+            break;
+          }
+          slices.push({ selection: chunk.selection, from: chunk.from, to: chunk.from + take });
+          count += take;
+          bytes += fit.bytes;
+          if (chunk.from + take < chunk.to) {
+            cursor.pending = dropRows(chunk, take);
+            break;
+          }
         }
       }
     } catch (e) {
       void cursor.rows.return?.(undefined)?.catch?.(() => {});
       throw e;
     }
-    cursor.offset += out.length;
+    if (slices.length === 0) count = out.length;
+    cursor.offset += count;
     let next: Buffer | null = null;
     if (!done) {
       this.cursors.keep(cursor);
       next = encodePageToken({ cursor: cursor.id, offset: cursor.offset });
     }
     this.counters.pagesServed++;
-    this.counters.rowsServed += out.length;
-    return encodePage(page, out, next);
+    this.counters.rowsServed += count;
+    return slices.length > 0 ? encodeSelectionPage(page, slices, next, bytes) : encodePage(page, out, next);
   }
 
   /** Resolves a Trino name; null when no such table (or system table) exists. */
@@ -332,7 +362,7 @@ export class TrinoThriftHandler {
   }
 
   /** Fields, served names and a row source (by projection) of one split. */
-  private async openSplit(split: SplitId): Promise<{ fields: readonly DataField[]; names: readonly string[]; open: (projection: readonly string[]) => AsyncIterable<readonly Row[]> }> {
+  private async openSplit(split: SplitId): Promise<{ fields: readonly DataField[]; names: readonly string[]; open: (projection: readonly string[]) => AsyncIterable<PageChunk> }> {
     const r = await this.resolve(split.database, split.table);
     if (r === null) throw notFound(`table ${split.database}.${split.table} does not exist (any more)`);
     if (split.kind === "system") {
@@ -348,7 +378,7 @@ export class TrinoThriftHandler {
     yield* batches(view.rows(split.payload), (row) => indexes.map((i) => row[i] ?? null));
   }
 
-  private async *dataRows(handle: FileStoreTable, split: DataSplitId, projection: readonly string[]): AsyncGenerator<readonly Row[]> {
+  private async *dataRows(handle: FileStoreTable, split: DataSplitId, projection: readonly string[]): AsyncGenerator<PageChunk> {
     const io = new CountingFileIO(handle.io, () => {
       this.counters.filesOpened++;
     });
@@ -373,9 +403,9 @@ export class TrinoThriftHandler {
     const engine = columnarMergeEngine(schema, table.options);
     for (const s of splits) {
       if (!primaryKey || dv || isRawReadable(s, schema, false)) {
-        yield* rawSplitRows(table, s, { projection, primaryKey, skipLevel0, ...(decode !== undefined ? { decode } : {}) });
+        yield* rawSplitSelections(table, s, { projection, primaryKey, skipLevel0, ...(decode !== undefined ? { decode } : {}) });
       } else if (engine !== null && s.deletionVectors.size === 0) {
-        yield* mergedSplitRows(table, s, engine, { projection, skipLevel0, ...(decode !== undefined ? { decode } : {}) });
+        yield* mergedSplitSelections(table, s, engine, { projection, primaryKey, skipLevel0, ...(decode !== undefined ? { decode } : {}) });
       } else {
         yield* batches(read.readSplit(s, { projection }), (row) => row);
       }

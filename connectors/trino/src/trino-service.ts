@@ -37,6 +37,12 @@ export interface TrinoServiceOptions {
   readonly maxFrameBytes?: number;
   /** Where failed calls and connection problems are reported; silent by default. */
   readonly log?: (message: string) => void;
+  /**
+   * Called once per answered Thrift call (`trinoGetRows`, `trinoGetSplits`, …) with its
+   * wall time from request to reply in milliseconds and whether it succeeded — for
+   * per-request latency metrics. A throwing callback is reported to `log` and ignored.
+   */
+  readonly onCall?: (method: string, durationMs: number, ok: boolean) => void;
 }
 
 export interface TrinoServiceHandle {
@@ -133,14 +139,27 @@ export async function startTrinoService(o: TrinoServiceOptions): Promise<TrinoSe
     ...(o.maxPageRows !== undefined ? { maxPageRows: o.maxPageRows } : {}),
     ...(o.decodeThreads !== undefined ? { decodeThreads: o.decodeThreads } : {}),
   });
+  const onCall = o.onCall;
+  const report = (method: string, started: number, ok: boolean): void => {
+    if (onCall === undefined) return;
+    try {
+      onCall(method, performance.now() - started, ok);
+    } catch (e) {
+      log(`trino service: onCall failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
   // Every declared method, each failure turned into the declared exception.
   const guarded: Record<string, unknown> = {};
   for (const name of ["trinoListSchemaNames", "trinoListTables", "trinoGetTableMetadata", "trinoGetSplits", "trinoGetIndexSplits", "trinoGetRows"] as const) {
     const fn = (handler[name] as (...a: unknown[]) => Promise<unknown>).bind(handler);
     guarded[name] = async (...args: unknown[]) => {
+      const started = performance.now();
       try {
-        return await fn(...args);
+        const result = await fn(...args);
+        report(name, started, true);
+        return result;
       } catch (e) {
+        report(name, started, false);
         handler.noteError();
         log(`trino service: ${name} failed: ${e instanceof Error ? e.message : String(e)}`);
         throw toServiceException(e);

@@ -14,6 +14,7 @@ import { commitRows, connect, type ServiceClient, tempWarehouse, type Warehouse 
 let wh: Warehouse;
 let service: TrinoServiceHandle;
 let conn: ServiceClient;
+const calls: { method: string; durationMs: number; ok: boolean }[] = [];
 
 type Block = Record<string, { nulls?: boolean[] | null; [k: string]: unknown } | null>;
 
@@ -117,7 +118,7 @@ beforeAll(async () => {
     Array.from({ length: 5000 }, (_, i) => ({ id: i, kind: `kind-${i % 7}` })),
   );
   await wh.create("db", "weird", { fields: "id BIGINT NOT NULL, v VARIANT" });
-  service = await startTrinoService({ catalog: wh.catalog, port: 0 });
+  service = await startTrinoService({ catalog: wh.catalog, port: 0, onCall: (method, durationMs, ok) => calls.push({ method, durationMs, ok }) });
   conn = await connect(service.port);
 });
 
@@ -184,6 +185,20 @@ describe("Trino Thrift service", () => {
   it("pushes min/max bounds down to append files", async () => {
     const { rows } = await readAll("events", ["id"], equals("id", bigintBlock(4321n)));
     expect(rows.filter((r) => r[0] === 4321n)).toHaveLength(1);
+  });
+
+  it("reports every call, its duration and outcome, to onCall", async () => {
+    calls.length = 0;
+    await conn.client.trinoListSchemaNames();
+    await expect(conn.client.trinoGetRows(new trinoTypes.TrinoThriftId({ id: Buffer.from("garbage") }), [], 1000 as never, noToken())).rejects.toThrow();
+    await readAll("events", ["id"]);
+    expect(calls.slice(0, 2).map((c) => [c.method, c.ok])).toEqual([
+      ["trinoListSchemaNames", true],
+      ["trinoGetRows", false],
+    ]);
+    expect(calls.filter((c) => c.method === "trinoGetSplits" && c.ok).length).toBeGreaterThan(0);
+    expect(calls.filter((c) => c.method === "trinoGetRows" && c.ok).length).toBeGreaterThan(0);
+    for (const c of calls) expect(c.durationMs).toBeGreaterThanOrEqual(0);
   });
 
   it("answers bad input with TrinoThriftServiceException and keeps serving", async () => {
