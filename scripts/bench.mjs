@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `npm run bench`: builds, runs every bench/*.bench.mjs in its own process (so one
 // benchmark's heap does not disturb the next), and writes docs/benchmarks.md with
-// the machine's description. A benchmark is a module whose default export returns
-// { title, description, headers, rows, notes }.
+// the machine's description, and one SVG bar chart per section (scripts/bench-plots.mjs)
+// into docs/benchmarks/, linked from the markdown. A benchmark is a module whose default
+// export returns { title, description, headers, rows, notes }. `npm run bench -- NAME`
+// runs the benchmarks whose file name contains NAME and only prints their results.
 import { spawnSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { withPlotLinks, writeCharts } from "./bench-plots.mjs";
 import { ensureReady, root } from "./ensure-ready.mjs";
 
 ensureReady({ quiet: true });
@@ -36,8 +39,9 @@ const machine = `${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem
 const md = [
   "# Benchmarks",
   "",
-  "Written by `npm run bench` (scripts/bench.mjs). Numbers are from one run on a shared,",
-  "noisy machine: compare ratios measured in the same run, not absolute values across runs.",
+  "Written by `npm run bench` (scripts/bench.mjs), with the charts in benchmarks/. Numbers are",
+  "from one run on a shared, noisy machine: compare ratios measured in the same run, not",
+  "absolute values across runs.",
   "",
   `- machine: ${machine}`,
   `- date: ${new Date().toISOString()}`,
@@ -51,5 +55,8 @@ for (const s of sections) {
   for (const n of s.notes ?? []) md.push(`- ${n}`);
   if ((s.notes ?? []).length > 0) md.push("");
 }
-if (only === undefined) writeFileSync(join(root, "docs", "benchmarks.md"), md.join("\n"));
+if (only === undefined) {
+  const charts = writeCharts(sections, join(root, "docs", "benchmarks"));
+  writeFileSync(join(root, "docs", "benchmarks.md"), withPlotLinks(md.join("\n"), charts));
+}
 console.log(md.join("\n"));

@@ -44,6 +44,13 @@ import FieldSchema = ttypes.FieldSchema
 import EnvironmentContext = ttypes.EnvironmentContext
 import PrivilegeGrantInfo = ttypes.PrivilegeGrantInfo
 import PrincipalPrivilegeSet = ttypes.PrincipalPrivilegeSet
+import Catalog = ttypes.Catalog
+import CreateCatalogRequest = ttypes.CreateCatalogRequest
+import AlterCatalogRequest = ttypes.AlterCatalogRequest
+import GetCatalogRequest = ttypes.GetCatalogRequest
+import GetCatalogResponse = ttypes.GetCatalogResponse
+import GetCatalogsResponse = ttypes.GetCatalogsResponse
+import DropCatalogRequest = ttypes.DropCatalogRequest
 import Database = ttypes.Database
 import SerDeInfo = ttypes.SerDeInfo
 import Order = ttypes.Order
@@ -70,6 +77,10 @@ import ObjectDictionary = ttypes.ObjectDictionary
 import Table = ttypes.Table
 import SourceTable = ttypes.SourceTable
 import Partition = ttypes.Partition
+import PartitionWithoutSD = ttypes.PartitionWithoutSD
+import PartitionSpecWithSharedSD = ttypes.PartitionSpecWithSharedSD
+import PartitionListComposingSpec = ttypes.PartitionListComposingSpec
+import PartitionSpec = ttypes.PartitionSpec
 import TableMeta = ttypes.TableMeta
 import ResourceUri = ttypes.ResourceUri
 import Function = ttypes.Function
@@ -78,6 +89,10 @@ import ClientCapabilities = ttypes.ClientCapabilities
 import GetProjectionsSpec = ttypes.GetProjectionsSpec
 import GetDatabaseRequest = ttypes.GetDatabaseRequest
 import CreateDatabaseRequest = ttypes.CreateDatabaseRequest
+import AlterDatabaseRequest = ttypes.AlterDatabaseRequest
+import TruncateTableRequest = ttypes.TruncateTableRequest
+import TruncateTableResponse = ttypes.TruncateTableResponse
+import AppendPartitionsRequest = ttypes.AppendPartitionsRequest
 import DropDatabaseRequest = ttypes.DropDatabaseRequest
 import GetTableRequest = ttypes.GetTableRequest
 import GetTableResult = ttypes.GetTableResult
@@ -111,6 +126,11 @@ import GetPartitionsByNamesRequest = ttypes.GetPartitionsByNamesRequest
 import GetPartitionsByNamesResult = ttypes.GetPartitionsByNamesResult
 import AlterPartitionsRequest = ttypes.AlterPartitionsRequest
 import AlterPartitionsResponse = ttypes.AlterPartitionsResponse
+import PartitionValuesRequest = ttypes.PartitionValuesRequest
+import PartitionValuesRow = ttypes.PartitionValuesRow
+import PartitionValuesResponse = ttypes.PartitionValuesResponse
+import RenamePartitionRequest = ttypes.RenamePartitionRequest
+import RenamePartitionResponse = ttypes.RenamePartitionResponse
 import SetPartitionsStatsRequest = ttypes.SetPartitionsStatsRequest
 import SetPartitionsStatsResponse = ttypes.SetPartitionsStatsResponse
 import TableStatsRequest = ttypes.TableStatsRequest
@@ -136,6 +156,26 @@ import FacebookService = require('./FacebookService');
 
 declare class Client extends FacebookService.Client {
     constructor(output: thrift.TTransport, pClass: { new(trans: thrift.TTransport): thrift.TProtocol });
+
+    create_catalog(catalog: CreateCatalogRequest): Promise<void>;
+
+    create_catalog(catalog: CreateCatalogRequest, callback?: (error: ttypes.AlreadyExistsException | ttypes.InvalidObjectException | ttypes.MetaException, response: void)=>void): void;
+
+    alter_catalog(rqst: AlterCatalogRequest): Promise<void>;
+
+    alter_catalog(rqst: AlterCatalogRequest, callback?: (error: ttypes.NoSuchObjectException | ttypes.InvalidOperationException | ttypes.MetaException, response: void)=>void): void;
+
+    get_catalog(catName: GetCatalogRequest): Promise<GetCatalogResponse>;
+
+    get_catalog(catName: GetCatalogRequest, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: GetCatalogResponse)=>void): void;
+
+    get_catalogs(): Promise<GetCatalogsResponse>;
+
+    get_catalogs(callback?: (error: ttypes.MetaException, response: GetCatalogsResponse)=>void): void;
+
+    drop_catalog(catName: DropCatalogRequest): Promise<void>;
+
+    drop_catalog(catName: DropCatalogRequest, callback?: (error: ttypes.NoSuchObjectException | ttypes.InvalidOperationException | ttypes.MetaException, response: void)=>void): void;
 
     create_database(database: Database): Promise<void>;
 
@@ -172,6 +212,10 @@ declare class Client extends FacebookService.Client {
     alter_database(dbname: string, db: Database): Promise<void>;
 
     alter_database(dbname: string, db: Database, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: void)=>void): void;
+
+    alter_database_req(alterDbReq: AlterDatabaseRequest): Promise<void>;
+
+    alter_database_req(alterDbReq: AlterDatabaseRequest, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: void)=>void): void;
 
     get_fields(db_name: string, table_name: string): Promise<FieldSchema[]>;
 
@@ -220,6 +264,14 @@ declare class Client extends FacebookService.Client {
     drop_table_req(dropTableReq: DropTableRequest): Promise<void>;
 
     drop_table_req(dropTableReq: DropTableRequest, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: void)=>void): void;
+
+    truncate_table(dbName: string, tableName: string, partNames: string[]): Promise<void>;
+
+    truncate_table(dbName: string, tableName: string, partNames: string[], callback?: (error: ttypes.MetaException, response: void)=>void): void;
+
+    truncate_table_req(req: TruncateTableRequest): Promise<TruncateTableResponse>;
+
+    truncate_table_req(req: TruncateTableRequest, callback?: (error: ttypes.MetaException, response: TruncateTableResponse)=>void): void;
 
     get_tables(db_name: string, pattern: string): Promise<string[]>;
 
@@ -285,6 +337,10 @@ declare class Client extends FacebookService.Client {
 
     add_partitions(new_parts: Partition[], callback?: (error: ttypes.InvalidObjectException | ttypes.AlreadyExistsException | ttypes.MetaException, response: number)=>void): void;
 
+    add_partitions_pspec(new_parts: PartitionSpec[]): Promise<number>;
+
+    add_partitions_pspec(new_parts: PartitionSpec[], callback?: (error: ttypes.InvalidObjectException | ttypes.AlreadyExistsException | ttypes.MetaException, response: number)=>void): void;
+
     append_partition(db_name: string, tbl_name: string, part_vals: string[]): Promise<Partition>;
 
     append_partition(db_name: string, tbl_name: string, part_vals: string[], callback?: (error: ttypes.InvalidObjectException | ttypes.AlreadyExistsException | ttypes.MetaException, response: Partition)=>void): void;
@@ -297,9 +353,17 @@ declare class Client extends FacebookService.Client {
 
     append_partition_with_environment_context(db_name: string, tbl_name: string, part_vals: string[], environment_context: EnvironmentContext, callback?: (error: ttypes.InvalidObjectException | ttypes.AlreadyExistsException | ttypes.MetaException, response: Partition)=>void): void;
 
+    append_partition_req(appendPartitionsReq: AppendPartitionsRequest): Promise<Partition>;
+
+    append_partition_req(appendPartitionsReq: AppendPartitionsRequest, callback?: (error: ttypes.InvalidObjectException | ttypes.AlreadyExistsException | ttypes.MetaException, response: Partition)=>void): void;
+
     append_partition_by_name(db_name: string, tbl_name: string, part_name: string): Promise<Partition>;
 
     append_partition_by_name(db_name: string, tbl_name: string, part_name: string, callback?: (error: ttypes.InvalidObjectException | ttypes.AlreadyExistsException | ttypes.MetaException, response: Partition)=>void): void;
+
+    append_partition_by_name_with_environment_context(db_name: string, tbl_name: string, part_name: string, environment_context: EnvironmentContext): Promise<Partition>;
+
+    append_partition_by_name_with_environment_context(db_name: string, tbl_name: string, part_name: string, environment_context: EnvironmentContext, callback?: (error: ttypes.InvalidObjectException | ttypes.AlreadyExistsException | ttypes.MetaException, response: Partition)=>void): void;
 
     drop_partition(db_name: string, tbl_name: string, part_vals: string[], deleteData: boolean): Promise<boolean>;
 
@@ -317,6 +381,10 @@ declare class Client extends FacebookService.Client {
 
     drop_partition_by_name(db_name: string, tbl_name: string, part_name: string, deleteData: boolean, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: boolean)=>void): void;
 
+    drop_partition_by_name_with_environment_context(db_name: string, tbl_name: string, part_name: string, deleteData: boolean, environment_context: EnvironmentContext): Promise<boolean>;
+
+    drop_partition_by_name_with_environment_context(db_name: string, tbl_name: string, part_name: string, deleteData: boolean, environment_context: EnvironmentContext, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: boolean)=>void): void;
+
     drop_partitions_req(req: DropPartitionsRequest): Promise<DropPartitionsResult>;
 
     drop_partitions_req(req: DropPartitionsRequest, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: DropPartitionsResult)=>void): void;
@@ -328,6 +396,14 @@ declare class Client extends FacebookService.Client {
     get_partition_req(req: GetPartitionRequest): Promise<GetPartitionResponse>;
 
     get_partition_req(req: GetPartitionRequest, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: GetPartitionResponse)=>void): void;
+
+    exchange_partition(partitionSpecs: { [k: string]: string; }, source_db: string, source_table_name: string, dest_db: string, dest_table_name: string): Promise<Partition>;
+
+    exchange_partition(partitionSpecs: { [k: string]: string; }, source_db: string, source_table_name: string, dest_db: string, dest_table_name: string, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException | ttypes.InvalidObjectException | ttypes.InvalidInputException, response: Partition)=>void): void;
+
+    exchange_partitions(partitionSpecs: { [k: string]: string; }, source_db: string, source_table_name: string, dest_db: string, dest_table_name: string): Promise<Partition[]>;
+
+    exchange_partitions(partitionSpecs: { [k: string]: string; }, source_db: string, source_table_name: string, dest_db: string, dest_table_name: string, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException | ttypes.InvalidObjectException | ttypes.InvalidInputException, response: Partition[])=>void): void;
 
     get_partition_with_auth(db_name: string, tbl_name: string, part_vals: string[], user_name: string, group_names: string[]): Promise<Partition>;
 
@@ -348,6 +424,14 @@ declare class Client extends FacebookService.Client {
     get_partitions_with_auth(db_name: string, tbl_name: string, max_parts?: number, user_name?: string, group_names?: string[]): Promise<Partition[]>;
 
     get_partitions_with_auth(db_name: string, tbl_name: string, max_parts?: number, user_name?: string, group_names?: string[], callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: Partition[])=>void): void;
+
+    get_partitions_pspec(db_name: string, tbl_name: string, max_parts?: number): Promise<PartitionSpec[]>;
+
+    get_partitions_pspec(db_name: string, tbl_name: string, max_parts?: number, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: PartitionSpec[])=>void): void;
+
+    get_partition_values(request: PartitionValuesRequest): Promise<PartitionValuesResponse>;
+
+    get_partition_values(request: PartitionValuesRequest, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: PartitionValuesResponse)=>void): void;
 
     get_partition_names(db_name: string, tbl_name: string, max_parts?: number): Promise<string[]>;
 
@@ -381,6 +465,10 @@ declare class Client extends FacebookService.Client {
 
     get_partitions_by_filter(db_name: string, tbl_name: string, filter: string, max_parts?: number, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: Partition[])=>void): void;
 
+    get_part_specs_by_filter(db_name: string, tbl_name: string, filter: string, max_parts?: number): Promise<PartitionSpec[]>;
+
+    get_part_specs_by_filter(db_name: string, tbl_name: string, filter: string, max_parts?: number, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: PartitionSpec[])=>void): void;
+
     get_partitions_by_filter_req(req: GetPartitionsByFilterRequest): Promise<Partition[]>;
 
     get_partitions_by_filter_req(req: GetPartitionsByFilterRequest, callback?: (error: ttypes.MetaException | ttypes.NoSuchObjectException, response: Partition[])=>void): void;
@@ -412,6 +500,14 @@ declare class Client extends FacebookService.Client {
     alter_partitions_req(req: AlterPartitionsRequest): Promise<AlterPartitionsResponse>;
 
     alter_partitions_req(req: AlterPartitionsRequest, callback?: (error: ttypes.InvalidOperationException | ttypes.MetaException, response: AlterPartitionsResponse)=>void): void;
+
+    rename_partition(db_name: string, tbl_name: string, part_vals: string[], new_part: Partition): Promise<void>;
+
+    rename_partition(db_name: string, tbl_name: string, part_vals: string[], new_part: Partition, callback?: (error: ttypes.InvalidOperationException | ttypes.MetaException, response: void)=>void): void;
+
+    rename_partition_req(req: RenamePartitionRequest): Promise<RenamePartitionResponse>;
+
+    rename_partition_req(req: RenamePartitionRequest, callback?: (error: ttypes.InvalidOperationException | ttypes.MetaException, response: RenamePartitionResponse)=>void): void;
 
     alter_partition_with_environment_context(db_name: string, tbl_name: string, new_part: Partition, environment_context: EnvironmentContext): Promise<void>;
 
@@ -477,6 +573,10 @@ declare class Client extends FacebookService.Client {
 
     drop_function(dbName: string, funcName: string, callback?: (error: ttypes.NoSuchObjectException | ttypes.MetaException, response: void)=>void): void;
 
+    alter_function(dbName: string, funcName: string, newFunc: Function): Promise<void>;
+
+    alter_function(dbName: string, funcName: string, newFunc: Function, callback?: (error: ttypes.InvalidOperationException | ttypes.MetaException, response: void)=>void): void;
+
     get_functions(dbName: string, pattern: string): Promise<string[]>;
 
     get_functions(dbName: string, pattern: string, callback?: (error: ttypes.MetaException, response: string[])=>void): void;
@@ -533,6 +633,11 @@ declare class Client extends FacebookService.Client {
 declare class Processor extends FacebookService.Processor {
   constructor(handler: object);
   process(input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_create_catalog(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_alter_catalog(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_get_catalog(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_get_catalogs(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_drop_catalog(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_create_database(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_create_database_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_database(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
@@ -542,6 +647,7 @@ declare class Processor extends FacebookService.Processor {
     process_get_databases(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_all_databases(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_alter_database(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_alter_database_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_fields(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_fields_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_fields_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
@@ -554,6 +660,8 @@ declare class Processor extends FacebookService.Processor {
     process_drop_table(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_table_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_table_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_truncate_table(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_truncate_table_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_tables(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_tables_by_type(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_table_meta(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
@@ -570,22 +678,30 @@ declare class Processor extends FacebookService.Processor {
     process_add_partition(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_add_partition_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_add_partitions(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_add_partitions_pspec(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_append_partition(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_add_partitions_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_append_partition_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_append_partition_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_append_partition_by_name(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_append_partition_by_name_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_partition(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_partition_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_partition_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_partition_by_name(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_drop_partition_by_name_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_partitions_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_exchange_partition(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_exchange_partitions(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition_with_auth(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition_by_name(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_with_auth(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_get_partitions_pspec(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_get_partition_values(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition_names(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_fetch_partition_names_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_ps(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
@@ -594,6 +710,7 @@ declare class Processor extends FacebookService.Processor {
     process_get_partition_names_ps(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partition_names_ps_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_by_filter(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_get_part_specs_by_filter(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_by_filter_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_num_partitions_by_filter(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_partitions_by_names(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
@@ -602,6 +719,8 @@ declare class Processor extends FacebookService.Processor {
     process_alter_partitions(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_alter_partitions_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_alter_partitions_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_rename_partition(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_rename_partition_req(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_alter_partition_with_environment_context(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_partition_name_to_vals(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_partition_name_to_spec(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
@@ -618,6 +737,7 @@ declare class Processor extends FacebookService.Processor {
     process_delete_table_column_statistics(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_create_function(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_drop_function(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
+    process_alter_function(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_functions(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_function(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;
     process_get_all_functions(seqid: number, input: thrift.TProtocol, output: thrift.TProtocol): void;

@@ -18,6 +18,696 @@ const FacebookServiceProcessor = FacebookService.Processor;
 const ttypes = require('./hive_metastore_types');
 //HELPER FUNCTIONS AND STRUCTURES
 
+const ThriftHiveMetastore_create_catalog_args = class {
+  constructor(args) {
+    this.catalog = null;
+    if (args) {
+      if (args.catalog !== undefined && args.catalog !== null) {
+        this.catalog = new ttypes.CreateCatalogRequest(args.catalog);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.catalog = new ttypes.CreateCatalogRequest();
+          this.catalog.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_create_catalog_args');
+    if (this.catalog !== null && this.catalog !== undefined) {
+      output.writeFieldBegin('catalog', Thrift.Type.STRUCT, 1);
+      this.catalog.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_create_catalog_result = class {
+  constructor(args) {
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    if (args instanceof ttypes.AlreadyExistsException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.InvalidObjectException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o3 = args;
+        return;
+    }
+    if (args) {
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.AlreadyExistsException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.InvalidObjectException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.MetaException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_create_catalog_result');
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_alter_catalog_args = class {
+  constructor(args) {
+    this.rqst = null;
+    if (args) {
+      if (args.rqst !== undefined && args.rqst !== null) {
+        this.rqst = new ttypes.AlterCatalogRequest(args.rqst);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.rqst = new ttypes.AlterCatalogRequest();
+          this.rqst.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_alter_catalog_args');
+    if (this.rqst !== null && this.rqst !== undefined) {
+      output.writeFieldBegin('rqst', Thrift.Type.STRUCT, 1);
+      this.rqst.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_alter_catalog_result = class {
+  constructor(args) {
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.InvalidOperationException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o3 = args;
+        return;
+    }
+    if (args) {
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.NoSuchObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.InvalidOperationException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.MetaException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_alter_catalog_result');
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_catalog_args = class {
+  constructor(args) {
+    this.catName = null;
+    if (args) {
+      if (args.catName !== undefined && args.catName !== null) {
+        this.catName = new ttypes.GetCatalogRequest(args.catName);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.catName = new ttypes.GetCatalogRequest();
+          this.catName.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_catalog_args');
+    if (this.catName !== null && this.catName !== undefined) {
+      output.writeFieldBegin('catName', Thrift.Type.STRUCT, 1);
+      this.catName.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_catalog_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = new ttypes.GetCatalogResponse(args.success);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.success = new ttypes.GetCatalogResponse();
+          this.success.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.NoSuchObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.MetaException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_catalog_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
+      this.success.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_catalogs_args = class {
+  constructor(args) {
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      input.skip(ftype);
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_catalogs_args');
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_catalogs_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = new ttypes.GetCatalogsResponse(args.success);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.success = new ttypes.GetCatalogsResponse();
+          this.success.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_catalogs_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
+      this.success.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_drop_catalog_args = class {
+  constructor(args) {
+    this.catName = null;
+    if (args) {
+      if (args.catName !== undefined && args.catName !== null) {
+        this.catName = new ttypes.DropCatalogRequest(args.catName);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.catName = new ttypes.DropCatalogRequest();
+          this.catName.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_drop_catalog_args');
+    if (this.catName !== null && this.catName !== undefined) {
+      output.writeFieldBegin('catName', Thrift.Type.STRUCT, 1);
+      this.catName.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_drop_catalog_result = class {
+  constructor(args) {
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.InvalidOperationException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o3 = args;
+        return;
+    }
+    if (args) {
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.NoSuchObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.InvalidOperationException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.MetaException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_drop_catalog_result');
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_create_database_args = class {
   constructor(args) {
     this.database = null;
@@ -1014,12 +1704,12 @@ const ThriftHiveMetastore_get_databases_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3387 = input.readListBegin();
-          const _size386 = _rtmp3387.size || 0;
-          for (let _i388 = 0; _i388 < _size386; ++_i388) {
-            let elem389 = null;
-            elem389 = input.readString();
-            this.success.push(elem389);
+          const _rtmp3449 = input.readListBegin();
+          const _size448 = _rtmp3449.size || 0;
+          for (let _i450 = 0; _i450 < _size448; ++_i450) {
+            let elem451 = null;
+            elem451 = input.readString();
+            this.success.push(elem451);
           }
           input.readListEnd();
         } else {
@@ -1048,10 +1738,10 @@ const ThriftHiveMetastore_get_databases_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter390 in this.success) {
-        if (this.success.hasOwnProperty(iter390)) {
-          iter390 = this.success[iter390];
-          output.writeString(iter390);
+      for (let iter452 in this.success) {
+        if (this.success.hasOwnProperty(iter452)) {
+          iter452 = this.success[iter452];
+          output.writeString(iter452);
         }
       }
       output.writeListEnd();
@@ -1126,12 +1816,12 @@ const ThriftHiveMetastore_get_all_databases_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3392 = input.readListBegin();
-          const _size391 = _rtmp3392.size || 0;
-          for (let _i393 = 0; _i393 < _size391; ++_i393) {
-            let elem394 = null;
-            elem394 = input.readString();
-            this.success.push(elem394);
+          const _rtmp3454 = input.readListBegin();
+          const _size453 = _rtmp3454.size || 0;
+          for (let _i455 = 0; _i455 < _size453; ++_i455) {
+            let elem456 = null;
+            elem456 = input.readString();
+            this.success.push(elem456);
           }
           input.readListEnd();
         } else {
@@ -1160,10 +1850,10 @@ const ThriftHiveMetastore_get_all_databases_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter395 in this.success) {
-        if (this.success.hasOwnProperty(iter395)) {
-          iter395 = this.success[iter395];
-          output.writeString(iter395);
+      for (let iter457 in this.success) {
+        if (this.success.hasOwnProperty(iter457)) {
+          iter457 = this.success[iter457];
+          output.writeString(iter457);
         }
       }
       output.writeListEnd();
@@ -1321,6 +2011,134 @@ const ThriftHiveMetastore_alter_database_result = class {
   }
 
 };
+const ThriftHiveMetastore_alter_database_req_args = class {
+  constructor(args) {
+    this.alterDbReq = null;
+    if (args) {
+      if (args.alterDbReq !== undefined && args.alterDbReq !== null) {
+        this.alterDbReq = new ttypes.AlterDatabaseRequest(args.alterDbReq);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.alterDbReq = new ttypes.AlterDatabaseRequest();
+          this.alterDbReq.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_alter_database_req_args');
+    if (this.alterDbReq !== null && this.alterDbReq !== undefined) {
+      output.writeFieldBegin('alterDbReq', Thrift.Type.STRUCT, 1);
+      this.alterDbReq.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_alter_database_req_result = class {
+  constructor(args) {
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.NoSuchObjectException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_alter_database_req_result');
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_get_fields_args = class {
   constructor(args) {
     this.db_name = null;
@@ -1433,13 +2251,13 @@ const ThriftHiveMetastore_get_fields_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3397 = input.readListBegin();
-          const _size396 = _rtmp3397.size || 0;
-          for (let _i398 = 0; _i398 < _size396; ++_i398) {
-            let elem399 = null;
-            elem399 = new ttypes.FieldSchema();
-            elem399.read(input);
-            this.success.push(elem399);
+          const _rtmp3459 = input.readListBegin();
+          const _size458 = _rtmp3459.size || 0;
+          for (let _i460 = 0; _i460 < _size458; ++_i460) {
+            let elem461 = null;
+            elem461 = new ttypes.FieldSchema();
+            elem461.read(input);
+            this.success.push(elem461);
           }
           input.readListEnd();
         } else {
@@ -1484,10 +2302,10 @@ const ThriftHiveMetastore_get_fields_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter400 in this.success) {
-        if (this.success.hasOwnProperty(iter400)) {
-          iter400 = this.success[iter400];
-          iter400.write(output);
+      for (let iter462 in this.success) {
+        if (this.success.hasOwnProperty(iter462)) {
+          iter462 = this.success[iter462];
+          iter462.write(output);
         }
       }
       output.writeListEnd();
@@ -1643,13 +2461,13 @@ const ThriftHiveMetastore_get_fields_with_environment_context_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3402 = input.readListBegin();
-          const _size401 = _rtmp3402.size || 0;
-          for (let _i403 = 0; _i403 < _size401; ++_i403) {
-            let elem404 = null;
-            elem404 = new ttypes.FieldSchema();
-            elem404.read(input);
-            this.success.push(elem404);
+          const _rtmp3464 = input.readListBegin();
+          const _size463 = _rtmp3464.size || 0;
+          for (let _i465 = 0; _i465 < _size463; ++_i465) {
+            let elem466 = null;
+            elem466 = new ttypes.FieldSchema();
+            elem466.read(input);
+            this.success.push(elem466);
           }
           input.readListEnd();
         } else {
@@ -1694,10 +2512,10 @@ const ThriftHiveMetastore_get_fields_with_environment_context_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter405 in this.success) {
-        if (this.success.hasOwnProperty(iter405)) {
-          iter405 = this.success[iter405];
-          iter405.write(output);
+      for (let iter467 in this.success) {
+        if (this.success.hasOwnProperty(iter467)) {
+          iter467 = this.success[iter467];
+          iter467.write(output);
         }
       }
       output.writeListEnd();
@@ -2002,13 +2820,13 @@ const ThriftHiveMetastore_get_schema_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3407 = input.readListBegin();
-          const _size406 = _rtmp3407.size || 0;
-          for (let _i408 = 0; _i408 < _size406; ++_i408) {
-            let elem409 = null;
-            elem409 = new ttypes.FieldSchema();
-            elem409.read(input);
-            this.success.push(elem409);
+          const _rtmp3469 = input.readListBegin();
+          const _size468 = _rtmp3469.size || 0;
+          for (let _i470 = 0; _i470 < _size468; ++_i470) {
+            let elem471 = null;
+            elem471 = new ttypes.FieldSchema();
+            elem471.read(input);
+            this.success.push(elem471);
           }
           input.readListEnd();
         } else {
@@ -2053,10 +2871,10 @@ const ThriftHiveMetastore_get_schema_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter410 in this.success) {
-        if (this.success.hasOwnProperty(iter410)) {
-          iter410 = this.success[iter410];
-          iter410.write(output);
+      for (let iter472 in this.success) {
+        if (this.success.hasOwnProperty(iter472)) {
+          iter472 = this.success[iter472];
+          iter472.write(output);
         }
       }
       output.writeListEnd();
@@ -2212,13 +3030,13 @@ const ThriftHiveMetastore_get_schema_with_environment_context_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3412 = input.readListBegin();
-          const _size411 = _rtmp3412.size || 0;
-          for (let _i413 = 0; _i413 < _size411; ++_i413) {
-            let elem414 = null;
-            elem414 = new ttypes.FieldSchema();
-            elem414.read(input);
-            this.success.push(elem414);
+          const _rtmp3474 = input.readListBegin();
+          const _size473 = _rtmp3474.size || 0;
+          for (let _i475 = 0; _i475 < _size473; ++_i475) {
+            let elem476 = null;
+            elem476 = new ttypes.FieldSchema();
+            elem476.read(input);
+            this.success.push(elem476);
           }
           input.readListEnd();
         } else {
@@ -2263,10 +3081,10 @@ const ThriftHiveMetastore_get_schema_with_environment_context_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter415 in this.success) {
-        if (this.success.hasOwnProperty(iter415)) {
-          iter415 = this.success[iter415];
-          iter415.write(output);
+      for (let iter477 in this.success) {
+        if (this.success.hasOwnProperty(iter477)) {
+          iter477 = this.success[iter477];
+          iter477.write(output);
         }
       }
       output.writeListEnd();
@@ -3440,6 +4258,283 @@ const ThriftHiveMetastore_drop_table_req_result = class {
   }
 
 };
+const ThriftHiveMetastore_truncate_table_args = class {
+  constructor(args) {
+    this.dbName = null;
+    this.tableName = null;
+    this.partNames = null;
+    if (args) {
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      }
+      if (args.tableName !== undefined && args.tableName !== null) {
+        this.tableName = args.tableName;
+      }
+      if (args.partNames !== undefined && args.partNames !== null) {
+        this.partNames = Thrift.copyList(args.partNames, [null]);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.tableName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.LIST) {
+          this.partNames = [];
+          const _rtmp3479 = input.readListBegin();
+          const _size478 = _rtmp3479.size || 0;
+          for (let _i480 = 0; _i480 < _size478; ++_i480) {
+            let elem481 = null;
+            elem481 = input.readString();
+            this.partNames.push(elem481);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_truncate_table_args');
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 1);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.tableName !== null && this.tableName !== undefined) {
+      output.writeFieldBegin('tableName', Thrift.Type.STRING, 2);
+      output.writeString(this.tableName);
+      output.writeFieldEnd();
+    }
+    if (this.partNames !== null && this.partNames !== undefined) {
+      output.writeFieldBegin('partNames', Thrift.Type.LIST, 3);
+      output.writeListBegin(Thrift.Type.STRING, this.partNames.length);
+      for (let iter482 in this.partNames) {
+        if (this.partNames.hasOwnProperty(iter482)) {
+          iter482 = this.partNames[iter482];
+          output.writeString(iter482);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_truncate_table_result = class {
+  constructor(args) {
+    this.o1 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args) {
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_truncate_table_result');
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_truncate_table_req_args = class {
+  constructor(args) {
+    this.req = null;
+    if (args) {
+      if (args.req !== undefined && args.req !== null) {
+        this.req = new ttypes.TruncateTableRequest(args.req);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.req = new ttypes.TruncateTableRequest();
+          this.req.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_truncate_table_req_args');
+    if (this.req !== null && this.req !== undefined) {
+      output.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
+      this.req.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_truncate_table_req_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = new ttypes.TruncateTableResponse(args.success);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.success = new ttypes.TruncateTableResponse();
+          this.success.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_truncate_table_req_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
+      this.success.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_get_tables_args = class {
   constructor(args) {
     this.db_name = null;
@@ -3536,12 +4631,12 @@ const ThriftHiveMetastore_get_tables_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3417 = input.readListBegin();
-          const _size416 = _rtmp3417.size || 0;
-          for (let _i418 = 0; _i418 < _size416; ++_i418) {
-            let elem419 = null;
-            elem419 = input.readString();
-            this.success.push(elem419);
+          const _rtmp3484 = input.readListBegin();
+          const _size483 = _rtmp3484.size || 0;
+          for (let _i485 = 0; _i485 < _size483; ++_i485) {
+            let elem486 = null;
+            elem486 = input.readString();
+            this.success.push(elem486);
           }
           input.readListEnd();
         } else {
@@ -3570,10 +4665,10 @@ const ThriftHiveMetastore_get_tables_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter420 in this.success) {
-        if (this.success.hasOwnProperty(iter420)) {
-          iter420 = this.success[iter420];
-          output.writeString(iter420);
+      for (let iter487 in this.success) {
+        if (this.success.hasOwnProperty(iter487)) {
+          iter487 = this.success[iter487];
+          output.writeString(iter487);
         }
       }
       output.writeListEnd();
@@ -3702,12 +4797,12 @@ const ThriftHiveMetastore_get_tables_by_type_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3422 = input.readListBegin();
-          const _size421 = _rtmp3422.size || 0;
-          for (let _i423 = 0; _i423 < _size421; ++_i423) {
-            let elem424 = null;
-            elem424 = input.readString();
-            this.success.push(elem424);
+          const _rtmp3489 = input.readListBegin();
+          const _size488 = _rtmp3489.size || 0;
+          for (let _i490 = 0; _i490 < _size488; ++_i490) {
+            let elem491 = null;
+            elem491 = input.readString();
+            this.success.push(elem491);
           }
           input.readListEnd();
         } else {
@@ -3736,10 +4831,10 @@ const ThriftHiveMetastore_get_tables_by_type_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter425 in this.success) {
-        if (this.success.hasOwnProperty(iter425)) {
-          iter425 = this.success[iter425];
-          output.writeString(iter425);
+      for (let iter492 in this.success) {
+        if (this.success.hasOwnProperty(iter492)) {
+          iter492 = this.success[iter492];
+          output.writeString(iter492);
         }
       }
       output.writeListEnd();
@@ -3801,12 +4896,12 @@ const ThriftHiveMetastore_get_table_meta_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.tbl_types = [];
-          const _rtmp3427 = input.readListBegin();
-          const _size426 = _rtmp3427.size || 0;
-          for (let _i428 = 0; _i428 < _size426; ++_i428) {
-            let elem429 = null;
-            elem429 = input.readString();
-            this.tbl_types.push(elem429);
+          const _rtmp3494 = input.readListBegin();
+          const _size493 = _rtmp3494.size || 0;
+          for (let _i495 = 0; _i495 < _size493; ++_i495) {
+            let elem496 = null;
+            elem496 = input.readString();
+            this.tbl_types.push(elem496);
           }
           input.readListEnd();
         } else {
@@ -3837,10 +4932,10 @@ const ThriftHiveMetastore_get_table_meta_args = class {
     if (this.tbl_types !== null && this.tbl_types !== undefined) {
       output.writeFieldBegin('tbl_types', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.tbl_types.length);
-      for (let iter430 in this.tbl_types) {
-        if (this.tbl_types.hasOwnProperty(iter430)) {
-          iter430 = this.tbl_types[iter430];
-          output.writeString(iter430);
+      for (let iter497 in this.tbl_types) {
+        if (this.tbl_types.hasOwnProperty(iter497)) {
+          iter497 = this.tbl_types[iter497];
+          output.writeString(iter497);
         }
       }
       output.writeListEnd();
@@ -3883,13 +4978,13 @@ const ThriftHiveMetastore_get_table_meta_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3432 = input.readListBegin();
-          const _size431 = _rtmp3432.size || 0;
-          for (let _i433 = 0; _i433 < _size431; ++_i433) {
-            let elem434 = null;
-            elem434 = new ttypes.TableMeta();
-            elem434.read(input);
-            this.success.push(elem434);
+          const _rtmp3499 = input.readListBegin();
+          const _size498 = _rtmp3499.size || 0;
+          for (let _i500 = 0; _i500 < _size498; ++_i500) {
+            let elem501 = null;
+            elem501 = new ttypes.TableMeta();
+            elem501.read(input);
+            this.success.push(elem501);
           }
           input.readListEnd();
         } else {
@@ -3918,10 +5013,10 @@ const ThriftHiveMetastore_get_table_meta_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter435 in this.success) {
-        if (this.success.hasOwnProperty(iter435)) {
-          iter435 = this.success[iter435];
-          iter435.write(output);
+      for (let iter502 in this.success) {
+        if (this.success.hasOwnProperty(iter502)) {
+          iter502 = this.success[iter502];
+          iter502.write(output);
         }
       }
       output.writeListEnd();
@@ -4021,12 +5116,12 @@ const ThriftHiveMetastore_get_all_tables_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3437 = input.readListBegin();
-          const _size436 = _rtmp3437.size || 0;
-          for (let _i438 = 0; _i438 < _size436; ++_i438) {
-            let elem439 = null;
-            elem439 = input.readString();
-            this.success.push(elem439);
+          const _rtmp3504 = input.readListBegin();
+          const _size503 = _rtmp3504.size || 0;
+          for (let _i505 = 0; _i505 < _size503; ++_i505) {
+            let elem506 = null;
+            elem506 = input.readString();
+            this.success.push(elem506);
           }
           input.readListEnd();
         } else {
@@ -4055,10 +5150,10 @@ const ThriftHiveMetastore_get_all_tables_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter440 in this.success) {
-        if (this.success.hasOwnProperty(iter440)) {
-          iter440 = this.success[iter440];
-          output.writeString(iter440);
+      for (let iter507 in this.success) {
+        if (this.success.hasOwnProperty(iter507)) {
+          iter507 = this.success[iter507];
+          output.writeString(iter507);
         }
       }
       output.writeListEnd();
@@ -4203,12 +5298,12 @@ const ThriftHiveMetastore_get_table_names_by_filter_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3442 = input.readListBegin();
-          const _size441 = _rtmp3442.size || 0;
-          for (let _i443 = 0; _i443 < _size441; ++_i443) {
-            let elem444 = null;
-            elem444 = input.readString();
-            this.success.push(elem444);
+          const _rtmp3509 = input.readListBegin();
+          const _size508 = _rtmp3509.size || 0;
+          for (let _i510 = 0; _i510 < _size508; ++_i510) {
+            let elem511 = null;
+            elem511 = input.readString();
+            this.success.push(elem511);
           }
           input.readListEnd();
         } else {
@@ -4253,10 +5348,10 @@ const ThriftHiveMetastore_get_table_names_by_filter_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter445 in this.success) {
-        if (this.success.hasOwnProperty(iter445)) {
-          iter445 = this.success[iter445];
-          output.writeString(iter445);
+      for (let iter512 in this.success) {
+        if (this.success.hasOwnProperty(iter512)) {
+          iter512 = this.success[iter512];
+          output.writeString(iter512);
         }
       }
       output.writeListEnd();
@@ -4474,12 +5569,12 @@ const ThriftHiveMetastore_get_table_objects_by_name_args = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.tbl_names = [];
-          const _rtmp3447 = input.readListBegin();
-          const _size446 = _rtmp3447.size || 0;
-          for (let _i448 = 0; _i448 < _size446; ++_i448) {
-            let elem449 = null;
-            elem449 = input.readString();
-            this.tbl_names.push(elem449);
+          const _rtmp3514 = input.readListBegin();
+          const _size513 = _rtmp3514.size || 0;
+          for (let _i515 = 0; _i515 < _size513; ++_i515) {
+            let elem516 = null;
+            elem516 = input.readString();
+            this.tbl_names.push(elem516);
           }
           input.readListEnd();
         } else {
@@ -4505,10 +5600,10 @@ const ThriftHiveMetastore_get_table_objects_by_name_args = class {
     if (this.tbl_names !== null && this.tbl_names !== undefined) {
       output.writeFieldBegin('tbl_names', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRING, this.tbl_names.length);
-      for (let iter450 in this.tbl_names) {
-        if (this.tbl_names.hasOwnProperty(iter450)) {
-          iter450 = this.tbl_names[iter450];
-          output.writeString(iter450);
+      for (let iter517 in this.tbl_names) {
+        if (this.tbl_names.hasOwnProperty(iter517)) {
+          iter517 = this.tbl_names[iter517];
+          output.writeString(iter517);
         }
       }
       output.writeListEnd();
@@ -4543,13 +5638,13 @@ const ThriftHiveMetastore_get_table_objects_by_name_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3452 = input.readListBegin();
-          const _size451 = _rtmp3452.size || 0;
-          for (let _i453 = 0; _i453 < _size451; ++_i453) {
-            let elem454 = null;
-            elem454 = new ttypes.Table();
-            elem454.read(input);
-            this.success.push(elem454);
+          const _rtmp3519 = input.readListBegin();
+          const _size518 = _rtmp3519.size || 0;
+          for (let _i520 = 0; _i520 < _size518; ++_i520) {
+            let elem521 = null;
+            elem521 = new ttypes.Table();
+            elem521.read(input);
+            this.success.push(elem521);
           }
           input.readListEnd();
         } else {
@@ -4573,10 +5668,10 @@ const ThriftHiveMetastore_get_table_objects_by_name_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter455 in this.success) {
-        if (this.success.hasOwnProperty(iter455)) {
-          iter455 = this.success[iter455];
-          iter455.write(output);
+      for (let iter522 in this.success) {
+        if (this.success.hasOwnProperty(iter522)) {
+          iter522 = this.success[iter522];
+          iter522.write(output);
         }
       }
       output.writeListEnd();
@@ -5917,13 +7012,13 @@ const ThriftHiveMetastore_add_partitions_args = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.new_parts = [];
-          const _rtmp3457 = input.readListBegin();
-          const _size456 = _rtmp3457.size || 0;
-          for (let _i458 = 0; _i458 < _size456; ++_i458) {
-            let elem459 = null;
-            elem459 = new ttypes.Partition();
-            elem459.read(input);
-            this.new_parts.push(elem459);
+          const _rtmp3524 = input.readListBegin();
+          const _size523 = _rtmp3524.size || 0;
+          for (let _i525 = 0; _i525 < _size523; ++_i525) {
+            let elem526 = null;
+            elem526 = new ttypes.Partition();
+            elem526.read(input);
+            this.new_parts.push(elem526);
           }
           input.readListEnd();
         } else {
@@ -5947,10 +7042,10 @@ const ThriftHiveMetastore_add_partitions_args = class {
     if (this.new_parts !== null && this.new_parts !== undefined) {
       output.writeFieldBegin('new_parts', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.new_parts.length);
-      for (let iter460 in this.new_parts) {
-        if (this.new_parts.hasOwnProperty(iter460)) {
-          iter460 = this.new_parts[iter460];
-          iter460.write(output);
+      for (let iter527 in this.new_parts) {
+        if (this.new_parts.hasOwnProperty(iter527)) {
+          iter527 = this.new_parts[iter527];
+          iter527.write(output);
         }
       }
       output.writeListEnd();
@@ -6074,6 +7169,186 @@ const ThriftHiveMetastore_add_partitions_result = class {
   }
 
 };
+const ThriftHiveMetastore_add_partitions_pspec_args = class {
+  constructor(args) {
+    this.new_parts = null;
+    if (args) {
+      if (args.new_parts !== undefined && args.new_parts !== null) {
+        this.new_parts = Thrift.copyList(args.new_parts, [ttypes.PartitionSpec]);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.LIST) {
+          this.new_parts = [];
+          const _rtmp3529 = input.readListBegin();
+          const _size528 = _rtmp3529.size || 0;
+          for (let _i530 = 0; _i530 < _size528; ++_i530) {
+            let elem531 = null;
+            elem531 = new ttypes.PartitionSpec();
+            elem531.read(input);
+            this.new_parts.push(elem531);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_add_partitions_pspec_args');
+    if (this.new_parts !== null && this.new_parts !== undefined) {
+      output.writeFieldBegin('new_parts', Thrift.Type.LIST, 1);
+      output.writeListBegin(Thrift.Type.STRUCT, this.new_parts.length);
+      for (let iter532 in this.new_parts) {
+        if (this.new_parts.hasOwnProperty(iter532)) {
+          iter532 = this.new_parts[iter532];
+          iter532.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_add_partitions_pspec_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    if (args instanceof ttypes.InvalidObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.AlreadyExistsException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o3 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = args.success;
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.I32) {
+          this.success = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.InvalidObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.AlreadyExistsException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.MetaException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_add_partitions_pspec_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.I32, 0);
+      output.writeI32(this.success);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_append_partition_args = class {
   constructor(args) {
     this.db_name = null;
@@ -6119,12 +7394,12 @@ const ThriftHiveMetastore_append_partition_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3462 = input.readListBegin();
-          const _size461 = _rtmp3462.size || 0;
-          for (let _i463 = 0; _i463 < _size461; ++_i463) {
-            let elem464 = null;
-            elem464 = input.readString();
-            this.part_vals.push(elem464);
+          const _rtmp3534 = input.readListBegin();
+          const _size533 = _rtmp3534.size || 0;
+          for (let _i535 = 0; _i535 < _size533; ++_i535) {
+            let elem536 = null;
+            elem536 = input.readString();
+            this.part_vals.push(elem536);
           }
           input.readListEnd();
         } else {
@@ -6155,10 +7430,10 @@ const ThriftHiveMetastore_append_partition_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter465 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter465)) {
-          iter465 = this.part_vals[iter465];
-          output.writeString(iter465);
+      for (let iter537 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter537)) {
+          iter537 = this.part_vals[iter537];
+          output.writeString(iter537);
         }
       }
       output.writeListEnd();
@@ -6498,12 +7773,12 @@ const ThriftHiveMetastore_append_partition_with_environment_context_args = class
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3467 = input.readListBegin();
-          const _size466 = _rtmp3467.size || 0;
-          for (let _i468 = 0; _i468 < _size466; ++_i468) {
-            let elem469 = null;
-            elem469 = input.readString();
-            this.part_vals.push(elem469);
+          const _rtmp3539 = input.readListBegin();
+          const _size538 = _rtmp3539.size || 0;
+          for (let _i540 = 0; _i540 < _size538; ++_i540) {
+            let elem541 = null;
+            elem541 = input.readString();
+            this.part_vals.push(elem541);
           }
           input.readListEnd();
         } else {
@@ -6542,10 +7817,10 @@ const ThriftHiveMetastore_append_partition_with_environment_context_args = class
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter470 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter470)) {
-          iter470 = this.part_vals[iter470];
-          output.writeString(iter470);
+      for (let iter542 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter542)) {
+          iter542 = this.part_vals[iter542];
+          output.writeString(iter542);
         }
       }
       output.writeListEnd();
@@ -6649,6 +7924,172 @@ const ThriftHiveMetastore_append_partition_with_environment_context_result = cla
 
   write (output) {
     output.writeStructBegin('ThriftHiveMetastore_append_partition_with_environment_context_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
+      this.success.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_append_partition_req_args = class {
+  constructor(args) {
+    this.appendPartitionsReq = null;
+    if (args) {
+      if (args.appendPartitionsReq !== undefined && args.appendPartitionsReq !== null) {
+        this.appendPartitionsReq = new ttypes.AppendPartitionsRequest(args.appendPartitionsReq);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.appendPartitionsReq = new ttypes.AppendPartitionsRequest();
+          this.appendPartitionsReq.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_append_partition_req_args');
+    if (this.appendPartitionsReq !== null && this.appendPartitionsReq !== undefined) {
+      output.writeFieldBegin('appendPartitionsReq', Thrift.Type.STRUCT, 1);
+      this.appendPartitionsReq.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_append_partition_req_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    if (args instanceof ttypes.InvalidObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.AlreadyExistsException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o3 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = new ttypes.Partition(args.success);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.success = new ttypes.Partition();
+          this.success.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.InvalidObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.AlreadyExistsException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.MetaException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_append_partition_req_result');
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
       this.success.write(output);
@@ -6869,6 +8310,217 @@ const ThriftHiveMetastore_append_partition_by_name_result = class {
   }
 
 };
+const ThriftHiveMetastore_append_partition_by_name_with_environment_context_args = class {
+  constructor(args) {
+    this.db_name = null;
+    this.tbl_name = null;
+    this.part_name = null;
+    this.environment_context = null;
+    if (args) {
+      if (args.db_name !== undefined && args.db_name !== null) {
+        this.db_name = args.db_name;
+      }
+      if (args.tbl_name !== undefined && args.tbl_name !== null) {
+        this.tbl_name = args.tbl_name;
+      }
+      if (args.part_name !== undefined && args.part_name !== null) {
+        this.part_name = args.part_name;
+      }
+      if (args.environment_context !== undefined && args.environment_context !== null) {
+        this.environment_context = new ttypes.EnvironmentContext(args.environment_context);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.db_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.tbl_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.part_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.environment_context = new ttypes.EnvironmentContext();
+          this.environment_context.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_append_partition_by_name_with_environment_context_args');
+    if (this.db_name !== null && this.db_name !== undefined) {
+      output.writeFieldBegin('db_name', Thrift.Type.STRING, 1);
+      output.writeString(this.db_name);
+      output.writeFieldEnd();
+    }
+    if (this.tbl_name !== null && this.tbl_name !== undefined) {
+      output.writeFieldBegin('tbl_name', Thrift.Type.STRING, 2);
+      output.writeString(this.tbl_name);
+      output.writeFieldEnd();
+    }
+    if (this.part_name !== null && this.part_name !== undefined) {
+      output.writeFieldBegin('part_name', Thrift.Type.STRING, 3);
+      output.writeString(this.part_name);
+      output.writeFieldEnd();
+    }
+    if (this.environment_context !== null && this.environment_context !== undefined) {
+      output.writeFieldBegin('environment_context', Thrift.Type.STRUCT, 4);
+      this.environment_context.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_append_partition_by_name_with_environment_context_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    if (args instanceof ttypes.InvalidObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.AlreadyExistsException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o3 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = new ttypes.Partition(args.success);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.success = new ttypes.Partition();
+          this.success.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.InvalidObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.AlreadyExistsException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.MetaException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_append_partition_by_name_with_environment_context_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
+      this.success.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_drop_partition_args = class {
   constructor(args) {
     this.db_name = null;
@@ -6918,12 +8570,12 @@ const ThriftHiveMetastore_drop_partition_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3472 = input.readListBegin();
-          const _size471 = _rtmp3472.size || 0;
-          for (let _i473 = 0; _i473 < _size471; ++_i473) {
-            let elem474 = null;
-            elem474 = input.readString();
-            this.part_vals.push(elem474);
+          const _rtmp3544 = input.readListBegin();
+          const _size543 = _rtmp3544.size || 0;
+          for (let _i545 = 0; _i545 < _size543; ++_i545) {
+            let elem546 = null;
+            elem546 = input.readString();
+            this.part_vals.push(elem546);
           }
           input.readListEnd();
         } else {
@@ -6961,10 +8613,10 @@ const ThriftHiveMetastore_drop_partition_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter475 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter475)) {
-          iter475 = this.part_vals[iter475];
-          output.writeString(iter475);
+      for (let iter547 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter547)) {
+          iter547 = this.part_vals[iter547];
+          output.writeString(iter547);
         }
       }
       output.writeListEnd();
@@ -7125,12 +8777,12 @@ const ThriftHiveMetastore_drop_partition_with_environment_context_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3477 = input.readListBegin();
-          const _size476 = _rtmp3477.size || 0;
-          for (let _i478 = 0; _i478 < _size476; ++_i478) {
-            let elem479 = null;
-            elem479 = input.readString();
-            this.part_vals.push(elem479);
+          const _rtmp3549 = input.readListBegin();
+          const _size548 = _rtmp3549.size || 0;
+          for (let _i550 = 0; _i550 < _size548; ++_i550) {
+            let elem551 = null;
+            elem551 = input.readString();
+            this.part_vals.push(elem551);
           }
           input.readListEnd();
         } else {
@@ -7176,10 +8828,10 @@ const ThriftHiveMetastore_drop_partition_with_environment_context_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter480 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter480)) {
-          iter480 = this.part_vals[iter480];
-          output.writeString(iter480);
+      for (let iter552 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter552)) {
+          iter552 = this.part_vals[iter552];
+          output.writeString(iter552);
         }
       }
       output.writeListEnd();
@@ -7624,6 +9276,211 @@ const ThriftHiveMetastore_drop_partition_by_name_result = class {
   }
 
 };
+const ThriftHiveMetastore_drop_partition_by_name_with_environment_context_args = class {
+  constructor(args) {
+    this.db_name = null;
+    this.tbl_name = null;
+    this.part_name = null;
+    this.deleteData = null;
+    this.environment_context = null;
+    if (args) {
+      if (args.db_name !== undefined && args.db_name !== null) {
+        this.db_name = args.db_name;
+      }
+      if (args.tbl_name !== undefined && args.tbl_name !== null) {
+        this.tbl_name = args.tbl_name;
+      }
+      if (args.part_name !== undefined && args.part_name !== null) {
+        this.part_name = args.part_name;
+      }
+      if (args.deleteData !== undefined && args.deleteData !== null) {
+        this.deleteData = args.deleteData;
+      }
+      if (args.environment_context !== undefined && args.environment_context !== null) {
+        this.environment_context = new ttypes.EnvironmentContext(args.environment_context);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.db_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.tbl_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.part_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.BOOL) {
+          this.deleteData = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.environment_context = new ttypes.EnvironmentContext();
+          this.environment_context.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_drop_partition_by_name_with_environment_context_args');
+    if (this.db_name !== null && this.db_name !== undefined) {
+      output.writeFieldBegin('db_name', Thrift.Type.STRING, 1);
+      output.writeString(this.db_name);
+      output.writeFieldEnd();
+    }
+    if (this.tbl_name !== null && this.tbl_name !== undefined) {
+      output.writeFieldBegin('tbl_name', Thrift.Type.STRING, 2);
+      output.writeString(this.tbl_name);
+      output.writeFieldEnd();
+    }
+    if (this.part_name !== null && this.part_name !== undefined) {
+      output.writeFieldBegin('part_name', Thrift.Type.STRING, 3);
+      output.writeString(this.part_name);
+      output.writeFieldEnd();
+    }
+    if (this.deleteData !== null && this.deleteData !== undefined) {
+      output.writeFieldBegin('deleteData', Thrift.Type.BOOL, 4);
+      output.writeBool(this.deleteData);
+      output.writeFieldEnd();
+    }
+    if (this.environment_context !== null && this.environment_context !== undefined) {
+      output.writeFieldBegin('environment_context', Thrift.Type.STRUCT, 5);
+      this.environment_context.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_drop_partition_by_name_with_environment_context_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = args.success;
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.BOOL) {
+          this.success = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.NoSuchObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.MetaException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_drop_partition_by_name_with_environment_context_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.BOOL, 0);
+      output.writeBool(this.success);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_drop_partitions_req_args = class {
   constructor(args) {
     this.req = null;
@@ -7814,12 +9671,12 @@ const ThriftHiveMetastore_get_partition_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3482 = input.readListBegin();
-          const _size481 = _rtmp3482.size || 0;
-          for (let _i483 = 0; _i483 < _size481; ++_i483) {
-            let elem484 = null;
-            elem484 = input.readString();
-            this.part_vals.push(elem484);
+          const _rtmp3554 = input.readListBegin();
+          const _size553 = _rtmp3554.size || 0;
+          for (let _i555 = 0; _i555 < _size553; ++_i555) {
+            let elem556 = null;
+            elem556 = input.readString();
+            this.part_vals.push(elem556);
           }
           input.readListEnd();
         } else {
@@ -7850,10 +9707,10 @@ const ThriftHiveMetastore_get_partition_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter485 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter485)) {
-          iter485 = this.part_vals[iter485];
-          output.writeString(iter485);
+      for (let iter557 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter557)) {
+          iter557 = this.part_vals[iter557];
+          output.writeString(iter557);
         }
       }
       output.writeListEnd();
@@ -8102,6 +9959,551 @@ const ThriftHiveMetastore_get_partition_req_result = class {
   }
 
 };
+const ThriftHiveMetastore_exchange_partition_args = class {
+  constructor(args) {
+    this.partitionSpecs = null;
+    this.source_db = null;
+    this.source_table_name = null;
+    this.dest_db = null;
+    this.dest_table_name = null;
+    if (args) {
+      if (args.partitionSpecs !== undefined && args.partitionSpecs !== null) {
+        this.partitionSpecs = Thrift.copyMap(args.partitionSpecs, [null]);
+      }
+      if (args.source_db !== undefined && args.source_db !== null) {
+        this.source_db = args.source_db;
+      }
+      if (args.source_table_name !== undefined && args.source_table_name !== null) {
+        this.source_table_name = args.source_table_name;
+      }
+      if (args.dest_db !== undefined && args.dest_db !== null) {
+        this.dest_db = args.dest_db;
+      }
+      if (args.dest_table_name !== undefined && args.dest_table_name !== null) {
+        this.dest_table_name = args.dest_table_name;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.MAP) {
+          this.partitionSpecs = {};
+          const _rtmp3559 = input.readMapBegin();
+          const _size558 = _rtmp3559.size || 0;
+          for (let _i560 = 0; _i560 < _size558; ++_i560) {
+            let key561 = null;
+            let val562 = null;
+            key561 = input.readString();
+            val562 = input.readString();
+            this.partitionSpecs[key561] = val562;
+          }
+          input.readMapEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.source_db = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.source_table_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.dest_db = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRING) {
+          this.dest_table_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_exchange_partition_args');
+    if (this.partitionSpecs !== null && this.partitionSpecs !== undefined) {
+      output.writeFieldBegin('partitionSpecs', Thrift.Type.MAP, 1);
+      output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.partitionSpecs));
+      for (let kiter563 in this.partitionSpecs) {
+        if (this.partitionSpecs.hasOwnProperty(kiter563)) {
+          let viter564 = this.partitionSpecs[kiter563];
+          output.writeString(kiter563);
+          output.writeString(viter564);
+        }
+      }
+      output.writeMapEnd();
+      output.writeFieldEnd();
+    }
+    if (this.source_db !== null && this.source_db !== undefined) {
+      output.writeFieldBegin('source_db', Thrift.Type.STRING, 2);
+      output.writeString(this.source_db);
+      output.writeFieldEnd();
+    }
+    if (this.source_table_name !== null && this.source_table_name !== undefined) {
+      output.writeFieldBegin('source_table_name', Thrift.Type.STRING, 3);
+      output.writeString(this.source_table_name);
+      output.writeFieldEnd();
+    }
+    if (this.dest_db !== null && this.dest_db !== undefined) {
+      output.writeFieldBegin('dest_db', Thrift.Type.STRING, 4);
+      output.writeString(this.dest_db);
+      output.writeFieldEnd();
+    }
+    if (this.dest_table_name !== null && this.dest_table_name !== undefined) {
+      output.writeFieldBegin('dest_table_name', Thrift.Type.STRING, 5);
+      output.writeString(this.dest_table_name);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_exchange_partition_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    this.o4 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.InvalidObjectException) {
+        this.o3 = args;
+        return;
+    }
+    if (args instanceof ttypes.InvalidInputException) {
+        this.o4 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = new ttypes.Partition(args.success);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+      if (args.o4 !== undefined && args.o4 !== null) {
+        this.o4 = args.o4;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.success = new ttypes.Partition();
+          this.success.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.NoSuchObjectException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.InvalidObjectException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o4 = new ttypes.InvalidInputException();
+          this.o4.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_exchange_partition_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
+      this.success.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o4 !== null && this.o4 !== undefined) {
+      output.writeFieldBegin('o4', Thrift.Type.STRUCT, 4);
+      this.o4.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_exchange_partitions_args = class {
+  constructor(args) {
+    this.partitionSpecs = null;
+    this.source_db = null;
+    this.source_table_name = null;
+    this.dest_db = null;
+    this.dest_table_name = null;
+    if (args) {
+      if (args.partitionSpecs !== undefined && args.partitionSpecs !== null) {
+        this.partitionSpecs = Thrift.copyMap(args.partitionSpecs, [null]);
+      }
+      if (args.source_db !== undefined && args.source_db !== null) {
+        this.source_db = args.source_db;
+      }
+      if (args.source_table_name !== undefined && args.source_table_name !== null) {
+        this.source_table_name = args.source_table_name;
+      }
+      if (args.dest_db !== undefined && args.dest_db !== null) {
+        this.dest_db = args.dest_db;
+      }
+      if (args.dest_table_name !== undefined && args.dest_table_name !== null) {
+        this.dest_table_name = args.dest_table_name;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.MAP) {
+          this.partitionSpecs = {};
+          const _rtmp3566 = input.readMapBegin();
+          const _size565 = _rtmp3566.size || 0;
+          for (let _i567 = 0; _i567 < _size565; ++_i567) {
+            let key568 = null;
+            let val569 = null;
+            key568 = input.readString();
+            val569 = input.readString();
+            this.partitionSpecs[key568] = val569;
+          }
+          input.readMapEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.source_db = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.source_table_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.dest_db = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRING) {
+          this.dest_table_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_exchange_partitions_args');
+    if (this.partitionSpecs !== null && this.partitionSpecs !== undefined) {
+      output.writeFieldBegin('partitionSpecs', Thrift.Type.MAP, 1);
+      output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.partitionSpecs));
+      for (let kiter570 in this.partitionSpecs) {
+        if (this.partitionSpecs.hasOwnProperty(kiter570)) {
+          let viter571 = this.partitionSpecs[kiter570];
+          output.writeString(kiter570);
+          output.writeString(viter571);
+        }
+      }
+      output.writeMapEnd();
+      output.writeFieldEnd();
+    }
+    if (this.source_db !== null && this.source_db !== undefined) {
+      output.writeFieldBegin('source_db', Thrift.Type.STRING, 2);
+      output.writeString(this.source_db);
+      output.writeFieldEnd();
+    }
+    if (this.source_table_name !== null && this.source_table_name !== undefined) {
+      output.writeFieldBegin('source_table_name', Thrift.Type.STRING, 3);
+      output.writeString(this.source_table_name);
+      output.writeFieldEnd();
+    }
+    if (this.dest_db !== null && this.dest_db !== undefined) {
+      output.writeFieldBegin('dest_db', Thrift.Type.STRING, 4);
+      output.writeString(this.dest_db);
+      output.writeFieldEnd();
+    }
+    if (this.dest_table_name !== null && this.dest_table_name !== undefined) {
+      output.writeFieldBegin('dest_table_name', Thrift.Type.STRING, 5);
+      output.writeString(this.dest_table_name);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_exchange_partitions_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    this.o3 = null;
+    this.o4 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o2 = args;
+        return;
+    }
+    if (args instanceof ttypes.InvalidObjectException) {
+        this.o3 = args;
+        return;
+    }
+    if (args instanceof ttypes.InvalidInputException) {
+        this.o4 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = Thrift.copyList(args.success, [ttypes.Partition]);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+      if (args.o3 !== undefined && args.o3 !== null) {
+        this.o3 = args.o3;
+      }
+      if (args.o4 !== undefined && args.o4 !== null) {
+        this.o4 = args.o4;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.LIST) {
+          this.success = [];
+          const _rtmp3573 = input.readListBegin();
+          const _size572 = _rtmp3573.size || 0;
+          for (let _i574 = 0; _i574 < _size572; ++_i574) {
+            let elem575 = null;
+            elem575 = new ttypes.Partition();
+            elem575.read(input);
+            this.success.push(elem575);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.NoSuchObjectException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o3 = new ttypes.InvalidObjectException();
+          this.o3.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o4 = new ttypes.InvalidInputException();
+          this.o4.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_exchange_partitions_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.LIST, 0);
+      output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
+      for (let iter576 in this.success) {
+        if (this.success.hasOwnProperty(iter576)) {
+          iter576 = this.success[iter576];
+          iter576.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o3 !== null && this.o3 !== undefined) {
+      output.writeFieldBegin('o3', Thrift.Type.STRUCT, 3);
+      this.o3.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o4 !== null && this.o4 !== undefined) {
+      output.writeFieldBegin('o4', Thrift.Type.STRUCT, 4);
+      this.o4.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_get_partition_with_auth_args = class {
   constructor(args) {
     this.db_name = null;
@@ -8155,12 +10557,12 @@ const ThriftHiveMetastore_get_partition_with_auth_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3487 = input.readListBegin();
-          const _size486 = _rtmp3487.size || 0;
-          for (let _i488 = 0; _i488 < _size486; ++_i488) {
-            let elem489 = null;
-            elem489 = input.readString();
-            this.part_vals.push(elem489);
+          const _rtmp3578 = input.readListBegin();
+          const _size577 = _rtmp3578.size || 0;
+          for (let _i579 = 0; _i579 < _size577; ++_i579) {
+            let elem580 = null;
+            elem580 = input.readString();
+            this.part_vals.push(elem580);
           }
           input.readListEnd();
         } else {
@@ -8177,12 +10579,12 @@ const ThriftHiveMetastore_get_partition_with_auth_args = class {
         case 5:
         if (ftype == Thrift.Type.LIST) {
           this.group_names = [];
-          const _rtmp3491 = input.readListBegin();
-          const _size490 = _rtmp3491.size || 0;
-          for (let _i492 = 0; _i492 < _size490; ++_i492) {
-            let elem493 = null;
-            elem493 = input.readString();
-            this.group_names.push(elem493);
+          const _rtmp3582 = input.readListBegin();
+          const _size581 = _rtmp3582.size || 0;
+          for (let _i583 = 0; _i583 < _size581; ++_i583) {
+            let elem584 = null;
+            elem584 = input.readString();
+            this.group_names.push(elem584);
           }
           input.readListEnd();
         } else {
@@ -8213,10 +10615,10 @@ const ThriftHiveMetastore_get_partition_with_auth_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter494 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter494)) {
-          iter494 = this.part_vals[iter494];
-          output.writeString(iter494);
+      for (let iter585 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter585)) {
+          iter585 = this.part_vals[iter585];
+          output.writeString(iter585);
         }
       }
       output.writeListEnd();
@@ -8230,10 +10632,10 @@ const ThriftHiveMetastore_get_partition_with_auth_args = class {
     if (this.group_names !== null && this.group_names !== undefined) {
       output.writeFieldBegin('group_names', Thrift.Type.LIST, 5);
       output.writeListBegin(Thrift.Type.STRING, this.group_names.length);
-      for (let iter495 in this.group_names) {
-        if (this.group_names.hasOwnProperty(iter495)) {
-          iter495 = this.group_names[iter495];
-          output.writeString(iter495);
+      for (let iter586 in this.group_names) {
+        if (this.group_names.hasOwnProperty(iter586)) {
+          iter586 = this.group_names[iter586];
+          output.writeString(iter586);
         }
       }
       output.writeListEnd();
@@ -8630,13 +11032,13 @@ const ThriftHiveMetastore_get_partitions_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3497 = input.readListBegin();
-          const _size496 = _rtmp3497.size || 0;
-          for (let _i498 = 0; _i498 < _size496; ++_i498) {
-            let elem499 = null;
-            elem499 = new ttypes.Partition();
-            elem499.read(input);
-            this.success.push(elem499);
+          const _rtmp3588 = input.readListBegin();
+          const _size587 = _rtmp3588.size || 0;
+          for (let _i589 = 0; _i589 < _size587; ++_i589) {
+            let elem590 = null;
+            elem590 = new ttypes.Partition();
+            elem590.read(input);
+            this.success.push(elem590);
           }
           input.readListEnd();
         } else {
@@ -8673,10 +11075,10 @@ const ThriftHiveMetastore_get_partitions_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter500 in this.success) {
-        if (this.success.hasOwnProperty(iter500)) {
-          iter500 = this.success[iter500];
-          iter500.write(output);
+      for (let iter591 in this.success) {
+        if (this.success.hasOwnProperty(iter591)) {
+          iter591 = this.success[iter591];
+          iter591.write(output);
         }
       }
       output.writeListEnd();
@@ -8910,12 +11312,12 @@ const ThriftHiveMetastore_get_partitions_with_auth_args = class {
         case 5:
         if (ftype == Thrift.Type.LIST) {
           this.group_names = [];
-          const _rtmp3502 = input.readListBegin();
-          const _size501 = _rtmp3502.size || 0;
-          for (let _i503 = 0; _i503 < _size501; ++_i503) {
-            let elem504 = null;
-            elem504 = input.readString();
-            this.group_names.push(elem504);
+          const _rtmp3593 = input.readListBegin();
+          const _size592 = _rtmp3593.size || 0;
+          for (let _i594 = 0; _i594 < _size592; ++_i594) {
+            let elem595 = null;
+            elem595 = input.readString();
+            this.group_names.push(elem595);
           }
           input.readListEnd();
         } else {
@@ -8956,10 +11358,10 @@ const ThriftHiveMetastore_get_partitions_with_auth_args = class {
     if (this.group_names !== null && this.group_names !== undefined) {
       output.writeFieldBegin('group_names', Thrift.Type.LIST, 5);
       output.writeListBegin(Thrift.Type.STRING, this.group_names.length);
-      for (let iter505 in this.group_names) {
-        if (this.group_names.hasOwnProperty(iter505)) {
-          iter505 = this.group_names[iter505];
-          output.writeString(iter505);
+      for (let iter596 in this.group_names) {
+        if (this.group_names.hasOwnProperty(iter596)) {
+          iter596 = this.group_names[iter596];
+          output.writeString(iter596);
         }
       }
       output.writeListEnd();
@@ -9010,13 +11412,13 @@ const ThriftHiveMetastore_get_partitions_with_auth_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3507 = input.readListBegin();
-          const _size506 = _rtmp3507.size || 0;
-          for (let _i508 = 0; _i508 < _size506; ++_i508) {
-            let elem509 = null;
-            elem509 = new ttypes.Partition();
-            elem509.read(input);
-            this.success.push(elem509);
+          const _rtmp3598 = input.readListBegin();
+          const _size597 = _rtmp3598.size || 0;
+          for (let _i599 = 0; _i599 < _size597; ++_i599) {
+            let elem600 = null;
+            elem600 = new ttypes.Partition();
+            elem600.read(input);
+            this.success.push(elem600);
           }
           input.readListEnd();
         } else {
@@ -9053,13 +11455,346 @@ const ThriftHiveMetastore_get_partitions_with_auth_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter510 in this.success) {
-        if (this.success.hasOwnProperty(iter510)) {
-          iter510 = this.success[iter510];
-          iter510.write(output);
+      for (let iter601 in this.success) {
+        if (this.success.hasOwnProperty(iter601)) {
+          iter601 = this.success[iter601];
+          iter601.write(output);
         }
       }
       output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_partitions_pspec_args = class {
+  constructor(args) {
+    this.db_name = null;
+    this.tbl_name = null;
+    this.max_parts = -1;
+    if (args) {
+      if (args.db_name !== undefined && args.db_name !== null) {
+        this.db_name = args.db_name;
+      }
+      if (args.tbl_name !== undefined && args.tbl_name !== null) {
+        this.tbl_name = args.tbl_name;
+      }
+      if (args.max_parts !== undefined && args.max_parts !== null) {
+        this.max_parts = args.max_parts;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.db_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.tbl_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.I32) {
+          this.max_parts = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_partitions_pspec_args');
+    if (this.db_name !== null && this.db_name !== undefined) {
+      output.writeFieldBegin('db_name', Thrift.Type.STRING, 1);
+      output.writeString(this.db_name);
+      output.writeFieldEnd();
+    }
+    if (this.tbl_name !== null && this.tbl_name !== undefined) {
+      output.writeFieldBegin('tbl_name', Thrift.Type.STRING, 2);
+      output.writeString(this.tbl_name);
+      output.writeFieldEnd();
+    }
+    if (this.max_parts !== null && this.max_parts !== undefined) {
+      output.writeFieldBegin('max_parts', Thrift.Type.I32, 3);
+      output.writeI32(this.max_parts);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_partitions_pspec_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = Thrift.copyList(args.success, [ttypes.PartitionSpec]);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.LIST) {
+          this.success = [];
+          const _rtmp3603 = input.readListBegin();
+          const _size602 = _rtmp3603.size || 0;
+          for (let _i604 = 0; _i604 < _size602; ++_i604) {
+            let elem605 = null;
+            elem605 = new ttypes.PartitionSpec();
+            elem605.read(input);
+            this.success.push(elem605);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.NoSuchObjectException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.MetaException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_partitions_pspec_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.LIST, 0);
+      output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
+      for (let iter606 in this.success) {
+        if (this.success.hasOwnProperty(iter606)) {
+          iter606 = this.success[iter606];
+          iter606.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_partition_values_args = class {
+  constructor(args) {
+    this.request = null;
+    if (args) {
+      if (args.request !== undefined && args.request !== null) {
+        this.request = new ttypes.PartitionValuesRequest(args.request);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.request = new ttypes.PartitionValuesRequest();
+          this.request.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_partition_values_args');
+    if (this.request !== null && this.request !== undefined) {
+      output.writeFieldBegin('request', Thrift.Type.STRUCT, 1);
+      this.request.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_partition_values_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = new ttypes.PartitionValuesResponse(args.success);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.success = new ttypes.PartitionValuesResponse();
+          this.success.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.NoSuchObjectException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_partition_values_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
+      this.success.write(output);
       output.writeFieldEnd();
     }
     if (this.o1 !== null && this.o1 !== undefined) {
@@ -9198,12 +11933,12 @@ const ThriftHiveMetastore_get_partition_names_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3512 = input.readListBegin();
-          const _size511 = _rtmp3512.size || 0;
-          for (let _i513 = 0; _i513 < _size511; ++_i513) {
-            let elem514 = null;
-            elem514 = input.readString();
-            this.success.push(elem514);
+          const _rtmp3608 = input.readListBegin();
+          const _size607 = _rtmp3608.size || 0;
+          for (let _i609 = 0; _i609 < _size607; ++_i609) {
+            let elem610 = null;
+            elem610 = input.readString();
+            this.success.push(elem610);
           }
           input.readListEnd();
         } else {
@@ -9240,10 +11975,10 @@ const ThriftHiveMetastore_get_partition_names_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter515 in this.success) {
-        if (this.success.hasOwnProperty(iter515)) {
-          iter515 = this.success[iter515];
-          output.writeString(iter515);
+      for (let iter611 in this.success) {
+        if (this.success.hasOwnProperty(iter611)) {
+          iter611 = this.success[iter611];
+          output.writeString(iter611);
         }
       }
       output.writeListEnd();
@@ -9357,12 +12092,12 @@ const ThriftHiveMetastore_fetch_partition_names_req_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3517 = input.readListBegin();
-          const _size516 = _rtmp3517.size || 0;
-          for (let _i518 = 0; _i518 < _size516; ++_i518) {
-            let elem519 = null;
-            elem519 = input.readString();
-            this.success.push(elem519);
+          const _rtmp3613 = input.readListBegin();
+          const _size612 = _rtmp3613.size || 0;
+          for (let _i614 = 0; _i614 < _size612; ++_i614) {
+            let elem615 = null;
+            elem615 = input.readString();
+            this.success.push(elem615);
           }
           input.readListEnd();
         } else {
@@ -9399,10 +12134,10 @@ const ThriftHiveMetastore_fetch_partition_names_req_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter520 in this.success) {
-        if (this.success.hasOwnProperty(iter520)) {
-          iter520 = this.success[iter520];
-          output.writeString(iter520);
+      for (let iter616 in this.success) {
+        if (this.success.hasOwnProperty(iter616)) {
+          iter616 = this.success[iter616];
+          output.writeString(iter616);
         }
       }
       output.writeListEnd();
@@ -9473,12 +12208,12 @@ const ThriftHiveMetastore_get_partitions_ps_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3522 = input.readListBegin();
-          const _size521 = _rtmp3522.size || 0;
-          for (let _i523 = 0; _i523 < _size521; ++_i523) {
-            let elem524 = null;
-            elem524 = input.readString();
-            this.part_vals.push(elem524);
+          const _rtmp3618 = input.readListBegin();
+          const _size617 = _rtmp3618.size || 0;
+          for (let _i619 = 0; _i619 < _size617; ++_i619) {
+            let elem620 = null;
+            elem620 = input.readString();
+            this.part_vals.push(elem620);
           }
           input.readListEnd();
         } else {
@@ -9516,10 +12251,10 @@ const ThriftHiveMetastore_get_partitions_ps_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter525 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter525)) {
-          iter525 = this.part_vals[iter525];
-          output.writeString(iter525);
+      for (let iter621 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter621)) {
+          iter621 = this.part_vals[iter621];
+          output.writeString(iter621);
         }
       }
       output.writeListEnd();
@@ -9575,13 +12310,13 @@ const ThriftHiveMetastore_get_partitions_ps_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3527 = input.readListBegin();
-          const _size526 = _rtmp3527.size || 0;
-          for (let _i528 = 0; _i528 < _size526; ++_i528) {
-            let elem529 = null;
-            elem529 = new ttypes.Partition();
-            elem529.read(input);
-            this.success.push(elem529);
+          const _rtmp3623 = input.readListBegin();
+          const _size622 = _rtmp3623.size || 0;
+          for (let _i624 = 0; _i624 < _size622; ++_i624) {
+            let elem625 = null;
+            elem625 = new ttypes.Partition();
+            elem625.read(input);
+            this.success.push(elem625);
           }
           input.readListEnd();
         } else {
@@ -9618,10 +12353,10 @@ const ThriftHiveMetastore_get_partitions_ps_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter530 in this.success) {
-        if (this.success.hasOwnProperty(iter530)) {
-          iter530 = this.success[iter530];
-          iter530.write(output);
+      for (let iter626 in this.success) {
+        if (this.success.hasOwnProperty(iter626)) {
+          iter626 = this.success[iter626];
+          iter626.write(output);
         }
       }
       output.writeListEnd();
@@ -9700,12 +12435,12 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3532 = input.readListBegin();
-          const _size531 = _rtmp3532.size || 0;
-          for (let _i533 = 0; _i533 < _size531; ++_i533) {
-            let elem534 = null;
-            elem534 = input.readString();
-            this.part_vals.push(elem534);
+          const _rtmp3628 = input.readListBegin();
+          const _size627 = _rtmp3628.size || 0;
+          for (let _i629 = 0; _i629 < _size627; ++_i629) {
+            let elem630 = null;
+            elem630 = input.readString();
+            this.part_vals.push(elem630);
           }
           input.readListEnd();
         } else {
@@ -9729,12 +12464,12 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_args = class {
         case 6:
         if (ftype == Thrift.Type.LIST) {
           this.group_names = [];
-          const _rtmp3536 = input.readListBegin();
-          const _size535 = _rtmp3536.size || 0;
-          for (let _i537 = 0; _i537 < _size535; ++_i537) {
-            let elem538 = null;
-            elem538 = input.readString();
-            this.group_names.push(elem538);
+          const _rtmp3632 = input.readListBegin();
+          const _size631 = _rtmp3632.size || 0;
+          for (let _i633 = 0; _i633 < _size631; ++_i633) {
+            let elem634 = null;
+            elem634 = input.readString();
+            this.group_names.push(elem634);
           }
           input.readListEnd();
         } else {
@@ -9765,10 +12500,10 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter539 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter539)) {
-          iter539 = this.part_vals[iter539];
-          output.writeString(iter539);
+      for (let iter635 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter635)) {
+          iter635 = this.part_vals[iter635];
+          output.writeString(iter635);
         }
       }
       output.writeListEnd();
@@ -9787,10 +12522,10 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_args = class {
     if (this.group_names !== null && this.group_names !== undefined) {
       output.writeFieldBegin('group_names', Thrift.Type.LIST, 6);
       output.writeListBegin(Thrift.Type.STRING, this.group_names.length);
-      for (let iter540 in this.group_names) {
-        if (this.group_names.hasOwnProperty(iter540)) {
-          iter540 = this.group_names[iter540];
-          output.writeString(iter540);
+      for (let iter636 in this.group_names) {
+        if (this.group_names.hasOwnProperty(iter636)) {
+          iter636 = this.group_names[iter636];
+          output.writeString(iter636);
         }
       }
       output.writeListEnd();
@@ -9841,13 +12576,13 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3542 = input.readListBegin();
-          const _size541 = _rtmp3542.size || 0;
-          for (let _i543 = 0; _i543 < _size541; ++_i543) {
-            let elem544 = null;
-            elem544 = new ttypes.Partition();
-            elem544.read(input);
-            this.success.push(elem544);
+          const _rtmp3638 = input.readListBegin();
+          const _size637 = _rtmp3638.size || 0;
+          for (let _i639 = 0; _i639 < _size637; ++_i639) {
+            let elem640 = null;
+            elem640 = new ttypes.Partition();
+            elem640.read(input);
+            this.success.push(elem640);
           }
           input.readListEnd();
         } else {
@@ -9884,10 +12619,10 @@ const ThriftHiveMetastore_get_partitions_ps_with_auth_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter545 in this.success) {
-        if (this.success.hasOwnProperty(iter545)) {
-          iter545 = this.success[iter545];
-          iter545.write(output);
+      for (let iter641 in this.success) {
+        if (this.success.hasOwnProperty(iter641)) {
+          iter641 = this.success[iter641];
+          iter641.write(output);
         }
       }
       output.writeListEnd();
@@ -10103,12 +12838,12 @@ const ThriftHiveMetastore_get_partition_names_ps_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.part_vals = [];
-          const _rtmp3547 = input.readListBegin();
-          const _size546 = _rtmp3547.size || 0;
-          for (let _i548 = 0; _i548 < _size546; ++_i548) {
-            let elem549 = null;
-            elem549 = input.readString();
-            this.part_vals.push(elem549);
+          const _rtmp3643 = input.readListBegin();
+          const _size642 = _rtmp3643.size || 0;
+          for (let _i644 = 0; _i644 < _size642; ++_i644) {
+            let elem645 = null;
+            elem645 = input.readString();
+            this.part_vals.push(elem645);
           }
           input.readListEnd();
         } else {
@@ -10146,10 +12881,10 @@ const ThriftHiveMetastore_get_partition_names_ps_args = class {
     if (this.part_vals !== null && this.part_vals !== undefined) {
       output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
-      for (let iter550 in this.part_vals) {
-        if (this.part_vals.hasOwnProperty(iter550)) {
-          iter550 = this.part_vals[iter550];
-          output.writeString(iter550);
+      for (let iter646 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter646)) {
+          iter646 = this.part_vals[iter646];
+          output.writeString(iter646);
         }
       }
       output.writeListEnd();
@@ -10205,12 +12940,12 @@ const ThriftHiveMetastore_get_partition_names_ps_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3552 = input.readListBegin();
-          const _size551 = _rtmp3552.size || 0;
-          for (let _i553 = 0; _i553 < _size551; ++_i553) {
-            let elem554 = null;
-            elem554 = input.readString();
-            this.success.push(elem554);
+          const _rtmp3648 = input.readListBegin();
+          const _size647 = _rtmp3648.size || 0;
+          for (let _i649 = 0; _i649 < _size647; ++_i649) {
+            let elem650 = null;
+            elem650 = input.readString();
+            this.success.push(elem650);
           }
           input.readListEnd();
         } else {
@@ -10247,10 +12982,10 @@ const ThriftHiveMetastore_get_partition_names_ps_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter555 in this.success) {
-        if (this.success.hasOwnProperty(iter555)) {
-          iter555 = this.success[iter555];
-          output.writeString(iter555);
+      for (let iter651 in this.success) {
+        if (this.success.hasOwnProperty(iter651)) {
+          iter651 = this.success[iter651];
+          output.writeString(iter651);
         }
       }
       output.writeListEnd();
@@ -10553,13 +13288,13 @@ const ThriftHiveMetastore_get_partitions_by_filter_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3557 = input.readListBegin();
-          const _size556 = _rtmp3557.size || 0;
-          for (let _i558 = 0; _i558 < _size556; ++_i558) {
-            let elem559 = null;
-            elem559 = new ttypes.Partition();
-            elem559.read(input);
-            this.success.push(elem559);
+          const _rtmp3653 = input.readListBegin();
+          const _size652 = _rtmp3653.size || 0;
+          for (let _i654 = 0; _i654 < _size652; ++_i654) {
+            let elem655 = null;
+            elem655 = new ttypes.Partition();
+            elem655.read(input);
+            this.success.push(elem655);
           }
           input.readListEnd();
         } else {
@@ -10596,10 +13331,214 @@ const ThriftHiveMetastore_get_partitions_by_filter_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter560 in this.success) {
-        if (this.success.hasOwnProperty(iter560)) {
-          iter560 = this.success[iter560];
-          iter560.write(output);
+      for (let iter656 in this.success) {
+        if (this.success.hasOwnProperty(iter656)) {
+          iter656 = this.success[iter656];
+          iter656.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_part_specs_by_filter_args = class {
+  constructor(args) {
+    this.db_name = null;
+    this.tbl_name = null;
+    this.filter = null;
+    this.max_parts = -1;
+    if (args) {
+      if (args.db_name !== undefined && args.db_name !== null) {
+        this.db_name = args.db_name;
+      }
+      if (args.tbl_name !== undefined && args.tbl_name !== null) {
+        this.tbl_name = args.tbl_name;
+      }
+      if (args.filter !== undefined && args.filter !== null) {
+        this.filter = args.filter;
+      }
+      if (args.max_parts !== undefined && args.max_parts !== null) {
+        this.max_parts = args.max_parts;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.db_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.tbl_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.filter = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.I32) {
+          this.max_parts = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_part_specs_by_filter_args');
+    if (this.db_name !== null && this.db_name !== undefined) {
+      output.writeFieldBegin('db_name', Thrift.Type.STRING, 1);
+      output.writeString(this.db_name);
+      output.writeFieldEnd();
+    }
+    if (this.tbl_name !== null && this.tbl_name !== undefined) {
+      output.writeFieldBegin('tbl_name', Thrift.Type.STRING, 2);
+      output.writeString(this.tbl_name);
+      output.writeFieldEnd();
+    }
+    if (this.filter !== null && this.filter !== undefined) {
+      output.writeFieldBegin('filter', Thrift.Type.STRING, 3);
+      output.writeString(this.filter);
+      output.writeFieldEnd();
+    }
+    if (this.max_parts !== null && this.max_parts !== undefined) {
+      output.writeFieldBegin('max_parts', Thrift.Type.I32, 4);
+      output.writeI32(this.max_parts);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_get_part_specs_by_filter_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.MetaException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.NoSuchObjectException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = Thrift.copyList(args.success, [ttypes.PartitionSpec]);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.LIST) {
+          this.success = [];
+          const _rtmp3658 = input.readListBegin();
+          const _size657 = _rtmp3658.size || 0;
+          for (let _i659 = 0; _i659 < _size657; ++_i659) {
+            let elem660 = null;
+            elem660 = new ttypes.PartitionSpec();
+            elem660.read(input);
+            this.success.push(elem660);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.MetaException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.NoSuchObjectException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_get_part_specs_by_filter_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.LIST, 0);
+      output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
+      for (let iter661 in this.success) {
+        if (this.success.hasOwnProperty(iter661)) {
+          iter661 = this.success[iter661];
+          iter661.write(output);
         }
       }
       output.writeListEnd();
@@ -10713,13 +13652,13 @@ const ThriftHiveMetastore_get_partitions_by_filter_req_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3562 = input.readListBegin();
-          const _size561 = _rtmp3562.size || 0;
-          for (let _i563 = 0; _i563 < _size561; ++_i563) {
-            let elem564 = null;
-            elem564 = new ttypes.Partition();
-            elem564.read(input);
-            this.success.push(elem564);
+          const _rtmp3663 = input.readListBegin();
+          const _size662 = _rtmp3663.size || 0;
+          for (let _i664 = 0; _i664 < _size662; ++_i664) {
+            let elem665 = null;
+            elem665 = new ttypes.Partition();
+            elem665.read(input);
+            this.success.push(elem665);
           }
           input.readListEnd();
         } else {
@@ -10756,10 +13695,10 @@ const ThriftHiveMetastore_get_partitions_by_filter_req_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter565 in this.success) {
-        if (this.success.hasOwnProperty(iter565)) {
-          iter565 = this.success[iter565];
-          iter565.write(output);
+      for (let iter666 in this.success) {
+        if (this.success.hasOwnProperty(iter666)) {
+          iter666 = this.success[iter666];
+          iter666.write(output);
         }
       }
       output.writeListEnd();
@@ -10998,12 +13937,12 @@ const ThriftHiveMetastore_get_partitions_by_names_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.names = [];
-          const _rtmp3567 = input.readListBegin();
-          const _size566 = _rtmp3567.size || 0;
-          for (let _i568 = 0; _i568 < _size566; ++_i568) {
-            let elem569 = null;
-            elem569 = input.readString();
-            this.names.push(elem569);
+          const _rtmp3668 = input.readListBegin();
+          const _size667 = _rtmp3668.size || 0;
+          for (let _i669 = 0; _i669 < _size667; ++_i669) {
+            let elem670 = null;
+            elem670 = input.readString();
+            this.names.push(elem670);
           }
           input.readListEnd();
         } else {
@@ -11034,10 +13973,10 @@ const ThriftHiveMetastore_get_partitions_by_names_args = class {
     if (this.names !== null && this.names !== undefined) {
       output.writeFieldBegin('names', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.names.length);
-      for (let iter570 in this.names) {
-        if (this.names.hasOwnProperty(iter570)) {
-          iter570 = this.names[iter570];
-          output.writeString(iter570);
+      for (let iter671 in this.names) {
+        if (this.names.hasOwnProperty(iter671)) {
+          iter671 = this.names[iter671];
+          output.writeString(iter671);
         }
       }
       output.writeListEnd();
@@ -11088,13 +14027,13 @@ const ThriftHiveMetastore_get_partitions_by_names_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3572 = input.readListBegin();
-          const _size571 = _rtmp3572.size || 0;
-          for (let _i573 = 0; _i573 < _size571; ++_i573) {
-            let elem574 = null;
-            elem574 = new ttypes.Partition();
-            elem574.read(input);
-            this.success.push(elem574);
+          const _rtmp3673 = input.readListBegin();
+          const _size672 = _rtmp3673.size || 0;
+          for (let _i674 = 0; _i674 < _size672; ++_i674) {
+            let elem675 = null;
+            elem675 = new ttypes.Partition();
+            elem675.read(input);
+            this.success.push(elem675);
           }
           input.readListEnd();
         } else {
@@ -11131,10 +14070,10 @@ const ThriftHiveMetastore_get_partitions_by_names_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRUCT, this.success.length);
-      for (let iter575 in this.success) {
-        if (this.success.hasOwnProperty(iter575)) {
-          iter575 = this.success[iter575];
-          iter575.write(output);
+      for (let iter676 in this.success) {
+        if (this.success.hasOwnProperty(iter676)) {
+          iter676 = this.success[iter676];
+          iter676.write(output);
         }
       }
       output.writeListEnd();
@@ -11503,13 +14442,13 @@ const ThriftHiveMetastore_alter_partitions_args = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.new_parts = [];
-          const _rtmp3577 = input.readListBegin();
-          const _size576 = _rtmp3577.size || 0;
-          for (let _i578 = 0; _i578 < _size576; ++_i578) {
-            let elem579 = null;
-            elem579 = new ttypes.Partition();
-            elem579.read(input);
-            this.new_parts.push(elem579);
+          const _rtmp3678 = input.readListBegin();
+          const _size677 = _rtmp3678.size || 0;
+          for (let _i679 = 0; _i679 < _size677; ++_i679) {
+            let elem680 = null;
+            elem680 = new ttypes.Partition();
+            elem680.read(input);
+            this.new_parts.push(elem680);
           }
           input.readListEnd();
         } else {
@@ -11540,10 +14479,10 @@ const ThriftHiveMetastore_alter_partitions_args = class {
     if (this.new_parts !== null && this.new_parts !== undefined) {
       output.writeFieldBegin('new_parts', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRUCT, this.new_parts.length);
-      for (let iter580 in this.new_parts) {
-        if (this.new_parts.hasOwnProperty(iter580)) {
-          iter580 = this.new_parts[iter580];
-          iter580.write(output);
+      for (let iter681 in this.new_parts) {
+        if (this.new_parts.hasOwnProperty(iter681)) {
+          iter681 = this.new_parts[iter681];
+          iter681.write(output);
         }
       }
       output.writeListEnd();
@@ -11679,13 +14618,13 @@ const ThriftHiveMetastore_alter_partitions_with_environment_context_args = class
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.new_parts = [];
-          const _rtmp3582 = input.readListBegin();
-          const _size581 = _rtmp3582.size || 0;
-          for (let _i583 = 0; _i583 < _size581; ++_i583) {
-            let elem584 = null;
-            elem584 = new ttypes.Partition();
-            elem584.read(input);
-            this.new_parts.push(elem584);
+          const _rtmp3683 = input.readListBegin();
+          const _size682 = _rtmp3683.size || 0;
+          for (let _i684 = 0; _i684 < _size682; ++_i684) {
+            let elem685 = null;
+            elem685 = new ttypes.Partition();
+            elem685.read(input);
+            this.new_parts.push(elem685);
           }
           input.readListEnd();
         } else {
@@ -11724,10 +14663,10 @@ const ThriftHiveMetastore_alter_partitions_with_environment_context_args = class
     if (this.new_parts !== null && this.new_parts !== undefined) {
       output.writeFieldBegin('new_parts', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRUCT, this.new_parts.length);
-      for (let iter585 in this.new_parts) {
-        if (this.new_parts.hasOwnProperty(iter585)) {
-          iter585 = this.new_parts[iter585];
-          iter585.write(output);
+      for (let iter686 in this.new_parts) {
+        if (this.new_parts.hasOwnProperty(iter686)) {
+          iter686 = this.new_parts[iter686];
+          iter686.write(output);
         }
       }
       output.writeListEnd();
@@ -11943,6 +14882,339 @@ const ThriftHiveMetastore_alter_partitions_req_result = class {
 
   write (output) {
     output.writeStructBegin('ThriftHiveMetastore_alter_partitions_req_result');
+    if (this.success !== null && this.success !== undefined) {
+      output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
+      this.success.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_rename_partition_args = class {
+  constructor(args) {
+    this.db_name = null;
+    this.tbl_name = null;
+    this.part_vals = null;
+    this.new_part = null;
+    if (args) {
+      if (args.db_name !== undefined && args.db_name !== null) {
+        this.db_name = args.db_name;
+      }
+      if (args.tbl_name !== undefined && args.tbl_name !== null) {
+        this.tbl_name = args.tbl_name;
+      }
+      if (args.part_vals !== undefined && args.part_vals !== null) {
+        this.part_vals = Thrift.copyList(args.part_vals, [null]);
+      }
+      if (args.new_part !== undefined && args.new_part !== null) {
+        this.new_part = new ttypes.Partition(args.new_part);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.db_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.tbl_name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.LIST) {
+          this.part_vals = [];
+          const _rtmp3688 = input.readListBegin();
+          const _size687 = _rtmp3688.size || 0;
+          for (let _i689 = 0; _i689 < _size687; ++_i689) {
+            let elem690 = null;
+            elem690 = input.readString();
+            this.part_vals.push(elem690);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.new_part = new ttypes.Partition();
+          this.new_part.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_rename_partition_args');
+    if (this.db_name !== null && this.db_name !== undefined) {
+      output.writeFieldBegin('db_name', Thrift.Type.STRING, 1);
+      output.writeString(this.db_name);
+      output.writeFieldEnd();
+    }
+    if (this.tbl_name !== null && this.tbl_name !== undefined) {
+      output.writeFieldBegin('tbl_name', Thrift.Type.STRING, 2);
+      output.writeString(this.tbl_name);
+      output.writeFieldEnd();
+    }
+    if (this.part_vals !== null && this.part_vals !== undefined) {
+      output.writeFieldBegin('part_vals', Thrift.Type.LIST, 3);
+      output.writeListBegin(Thrift.Type.STRING, this.part_vals.length);
+      for (let iter691 in this.part_vals) {
+        if (this.part_vals.hasOwnProperty(iter691)) {
+          iter691 = this.part_vals[iter691];
+          output.writeString(iter691);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.new_part !== null && this.new_part !== undefined) {
+      output.writeFieldBegin('new_part', Thrift.Type.STRUCT, 4);
+      this.new_part.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_rename_partition_result = class {
+  constructor(args) {
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.InvalidOperationException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.InvalidOperationException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.MetaException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_rename_partition_result');
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_rename_partition_req_args = class {
+  constructor(args) {
+    this.req = null;
+    if (args) {
+      if (args.req !== undefined && args.req !== null) {
+        this.req = new ttypes.RenamePartitionRequest(args.req);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.req = new ttypes.RenamePartitionRequest();
+          this.req.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_rename_partition_req_args');
+    if (this.req !== null && this.req !== undefined) {
+      output.writeFieldBegin('req', Thrift.Type.STRUCT, 1);
+      this.req.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_rename_partition_req_result = class {
+  constructor(args) {
+    this.success = null;
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.InvalidOperationException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.success !== undefined && args.success !== null) {
+        this.success = new ttypes.RenamePartitionResponse(args.success);
+      }
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 0:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.success = new ttypes.RenamePartitionResponse();
+          this.success.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.InvalidOperationException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.MetaException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_rename_partition_req_result');
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.STRUCT, 0);
       this.success.write(output);
@@ -12221,12 +15493,12 @@ const ThriftHiveMetastore_partition_name_to_vals_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3587 = input.readListBegin();
-          const _size586 = _rtmp3587.size || 0;
-          for (let _i588 = 0; _i588 < _size586; ++_i588) {
-            let elem589 = null;
-            elem589 = input.readString();
-            this.success.push(elem589);
+          const _rtmp3693 = input.readListBegin();
+          const _size692 = _rtmp3693.size || 0;
+          for (let _i694 = 0; _i694 < _size692; ++_i694) {
+            let elem695 = null;
+            elem695 = input.readString();
+            this.success.push(elem695);
           }
           input.readListEnd();
         } else {
@@ -12255,10 +15527,10 @@ const ThriftHiveMetastore_partition_name_to_vals_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter590 in this.success) {
-        if (this.success.hasOwnProperty(iter590)) {
-          iter590 = this.success[iter590];
-          output.writeString(iter590);
+      for (let iter696 in this.success) {
+        if (this.success.hasOwnProperty(iter696)) {
+          iter696 = this.success[iter696];
+          output.writeString(iter696);
         }
       }
       output.writeListEnd();
@@ -12358,14 +15630,14 @@ const ThriftHiveMetastore_partition_name_to_spec_result = class {
         case 0:
         if (ftype == Thrift.Type.MAP) {
           this.success = {};
-          const _rtmp3592 = input.readMapBegin();
-          const _size591 = _rtmp3592.size || 0;
-          for (let _i593 = 0; _i593 < _size591; ++_i593) {
-            let key594 = null;
-            let val595 = null;
-            key594 = input.readString();
-            val595 = input.readString();
-            this.success[key594] = val595;
+          const _rtmp3698 = input.readMapBegin();
+          const _size697 = _rtmp3698.size || 0;
+          for (let _i699 = 0; _i699 < _size697; ++_i699) {
+            let key700 = null;
+            let val701 = null;
+            key700 = input.readString();
+            val701 = input.readString();
+            this.success[key700] = val701;
           }
           input.readMapEnd();
         } else {
@@ -12394,11 +15666,11 @@ const ThriftHiveMetastore_partition_name_to_spec_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.MAP, 0);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.success));
-      for (let kiter596 in this.success) {
-        if (this.success.hasOwnProperty(kiter596)) {
-          let viter597 = this.success[kiter596];
-          output.writeString(kiter596);
-          output.writeString(viter597);
+      for (let kiter702 in this.success) {
+        if (this.success.hasOwnProperty(kiter702)) {
+          let viter703 = this.success[kiter702];
+          output.writeString(kiter702);
+          output.writeString(viter703);
         }
       }
       output.writeMapEnd();
@@ -14818,6 +18090,163 @@ const ThriftHiveMetastore_drop_function_result = class {
   }
 
 };
+const ThriftHiveMetastore_alter_function_args = class {
+  constructor(args) {
+    this.dbName = null;
+    this.funcName = null;
+    this.newFunc = null;
+    if (args) {
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      }
+      if (args.funcName !== undefined && args.funcName !== null) {
+        this.funcName = args.funcName;
+      }
+      if (args.newFunc !== undefined && args.newFunc !== null) {
+        this.newFunc = new ttypes.Function(args.newFunc);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.funcName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.newFunc = new ttypes.Function();
+          this.newFunc.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_alter_function_args');
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 1);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.funcName !== null && this.funcName !== undefined) {
+      output.writeFieldBegin('funcName', Thrift.Type.STRING, 2);
+      output.writeString(this.funcName);
+      output.writeFieldEnd();
+    }
+    if (this.newFunc !== null && this.newFunc !== undefined) {
+      output.writeFieldBegin('newFunc', Thrift.Type.STRUCT, 3);
+      this.newFunc.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const ThriftHiveMetastore_alter_function_result = class {
+  constructor(args) {
+    this.o1 = null;
+    this.o2 = null;
+    if (args instanceof ttypes.InvalidOperationException) {
+        this.o1 = args;
+        return;
+    }
+    if (args instanceof ttypes.MetaException) {
+        this.o2 = args;
+        return;
+    }
+    if (args) {
+      if (args.o1 !== undefined && args.o1 !== null) {
+        this.o1 = args.o1;
+      }
+      if (args.o2 !== undefined && args.o2 !== null) {
+        this.o2 = args.o2;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o1 = new ttypes.InvalidOperationException();
+          this.o1.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.o2 = new ttypes.MetaException();
+          this.o2.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('ThriftHiveMetastore_alter_function_result');
+    if (this.o1 !== null && this.o1 !== undefined) {
+      output.writeFieldBegin('o1', Thrift.Type.STRUCT, 1);
+      this.o1.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.o2 !== null && this.o2 !== undefined) {
+      output.writeFieldBegin('o2', Thrift.Type.STRUCT, 2);
+      this.o2.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const ThriftHiveMetastore_get_functions_args = class {
   constructor(args) {
     this.dbName = null;
@@ -14914,12 +18343,12 @@ const ThriftHiveMetastore_get_functions_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3599 = input.readListBegin();
-          const _size598 = _rtmp3599.size || 0;
-          for (let _i600 = 0; _i600 < _size598; ++_i600) {
-            let elem601 = null;
-            elem601 = input.readString();
-            this.success.push(elem601);
+          const _rtmp3705 = input.readListBegin();
+          const _size704 = _rtmp3705.size || 0;
+          for (let _i706 = 0; _i706 < _size704; ++_i706) {
+            let elem707 = null;
+            elem707 = input.readString();
+            this.success.push(elem707);
           }
           input.readListEnd();
         } else {
@@ -14948,10 +18377,10 @@ const ThriftHiveMetastore_get_functions_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter602 in this.success) {
-        if (this.success.hasOwnProperty(iter602)) {
-          iter602 = this.success[iter602];
-          output.writeString(iter602);
+      for (let iter708 in this.success) {
+        if (this.success.hasOwnProperty(iter708)) {
+          iter708 = this.success[iter708];
+          output.writeString(iter708);
         }
       }
       output.writeListEnd();
@@ -15257,12 +18686,12 @@ const ThriftHiveMetastore_set_ugi_args = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.group_names = [];
-          const _rtmp3604 = input.readListBegin();
-          const _size603 = _rtmp3604.size || 0;
-          for (let _i605 = 0; _i605 < _size603; ++_i605) {
-            let elem606 = null;
-            elem606 = input.readString();
-            this.group_names.push(elem606);
+          const _rtmp3710 = input.readListBegin();
+          const _size709 = _rtmp3710.size || 0;
+          for (let _i711 = 0; _i711 < _size709; ++_i711) {
+            let elem712 = null;
+            elem712 = input.readString();
+            this.group_names.push(elem712);
           }
           input.readListEnd();
         } else {
@@ -15288,10 +18717,10 @@ const ThriftHiveMetastore_set_ugi_args = class {
     if (this.group_names !== null && this.group_names !== undefined) {
       output.writeFieldBegin('group_names', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRING, this.group_names.length);
-      for (let iter607 in this.group_names) {
-        if (this.group_names.hasOwnProperty(iter607)) {
-          iter607 = this.group_names[iter607];
-          output.writeString(iter607);
+      for (let iter713 in this.group_names) {
+        if (this.group_names.hasOwnProperty(iter713)) {
+          iter713 = this.group_names[iter713];
+          output.writeString(iter713);
         }
       }
       output.writeListEnd();
@@ -15334,12 +18763,12 @@ const ThriftHiveMetastore_set_ugi_result = class {
         case 0:
         if (ftype == Thrift.Type.LIST) {
           this.success = [];
-          const _rtmp3609 = input.readListBegin();
-          const _size608 = _rtmp3609.size || 0;
-          for (let _i610 = 0; _i610 < _size608; ++_i610) {
-            let elem611 = null;
-            elem611 = input.readString();
-            this.success.push(elem611);
+          const _rtmp3715 = input.readListBegin();
+          const _size714 = _rtmp3715.size || 0;
+          for (let _i716 = 0; _i716 < _size714; ++_i716) {
+            let elem717 = null;
+            elem717 = input.readString();
+            this.success.push(elem717);
           }
           input.readListEnd();
         } else {
@@ -15368,10 +18797,10 @@ const ThriftHiveMetastore_set_ugi_result = class {
     if (this.success !== null && this.success !== undefined) {
       output.writeFieldBegin('success', Thrift.Type.LIST, 0);
       output.writeListBegin(Thrift.Type.STRING, this.success.length);
-      for (let iter612 in this.success) {
-        if (this.success.hasOwnProperty(iter612)) {
-          iter612 = this.success[iter612];
-          output.writeString(iter612);
+      for (let iter718 in this.success) {
+        if (this.success.hasOwnProperty(iter718)) {
+          iter718 = this.success[iter718];
+          output.writeString(iter718);
         }
       }
       output.writeListEnd();
@@ -16482,6 +19911,285 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
   seqid () { return this._seqid; }
   new_seqid () { return this._seqid += 1; }
 
+  create_catalog (catalog) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_create_catalog(catalog);
+    });
+  }
+
+  send_create_catalog (catalog) {
+    const output = new this.pClass(this.output);
+    const params = {
+      catalog: catalog
+    };
+    const args = new ThriftHiveMetastore_create_catalog_args(params);
+    try {
+      output.writeMessageBegin('create_catalog', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_create_catalog (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_create_catalog_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    callback(null);
+  }
+
+  alter_catalog (rqst) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_alter_catalog(rqst);
+    });
+  }
+
+  send_alter_catalog (rqst) {
+    const output = new this.pClass(this.output);
+    const params = {
+      rqst: rqst
+    };
+    const args = new ThriftHiveMetastore_alter_catalog_args(params);
+    try {
+      output.writeMessageBegin('alter_catalog', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_alter_catalog (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_alter_catalog_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    callback(null);
+  }
+
+  get_catalog (catName) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_get_catalog(catName);
+    });
+  }
+
+  send_get_catalog (catName) {
+    const output = new this.pClass(this.output);
+    const params = {
+      catName: catName
+    };
+    const args = new ThriftHiveMetastore_get_catalog_args(params);
+    try {
+      output.writeMessageBegin('get_catalog', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_get_catalog (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_get_catalog_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('get_catalog failed: unknown result');
+  }
+
+  get_catalogs () {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_get_catalogs();
+    });
+  }
+
+  send_get_catalogs () {
+    const output = new this.pClass(this.output);
+    const args = new ThriftHiveMetastore_get_catalogs_args();
+    try {
+      output.writeMessageBegin('get_catalogs', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_get_catalogs (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_get_catalogs_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('get_catalogs failed: unknown result');
+  }
+
+  drop_catalog (catName) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_drop_catalog(catName);
+    });
+  }
+
+  send_drop_catalog (catName) {
+    const output = new this.pClass(this.output);
+    const params = {
+      catName: catName
+    };
+    const args = new ThriftHiveMetastore_drop_catalog_args(params);
+    try {
+      output.writeMessageBegin('drop_catalog', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_drop_catalog (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_drop_catalog_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    callback(null);
+  }
+
   create_database (database) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -16974,6 +20682,60 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
       return callback(x);
     }
     const result = new ThriftHiveMetastore_alter_database_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    callback(null);
+  }
+
+  alter_database_req (alterDbReq) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_alter_database_req(alterDbReq);
+    });
+  }
+
+  send_alter_database_req (alterDbReq) {
+    const output = new this.pClass(this.output);
+    const params = {
+      alterDbReq: alterDbReq
+    };
+    const args = new ThriftHiveMetastore_alter_database_req_args(params);
+    try {
+      output.writeMessageBegin('alter_database_req', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_alter_database_req (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_alter_database_req_result();
     result.read(input);
     input.readMessageEnd();
 
@@ -17698,6 +21460,113 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
       return callback(result.o3);
     }
     callback(null);
+  }
+
+  truncate_table (dbName, tableName, partNames) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_truncate_table(dbName, tableName, partNames);
+    });
+  }
+
+  send_truncate_table (dbName, tableName, partNames) {
+    const output = new this.pClass(this.output);
+    const params = {
+      dbName: dbName,
+      tableName: tableName,
+      partNames: partNames
+    };
+    const args = new ThriftHiveMetastore_truncate_table_args(params);
+    try {
+      output.writeMessageBegin('truncate_table', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_truncate_table (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_truncate_table_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    callback(null);
+  }
+
+  truncate_table_req (req) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_truncate_table_req(req);
+    });
+  }
+
+  send_truncate_table_req (req) {
+    const output = new this.pClass(this.output);
+    const params = {
+      req: req
+    };
+    const args = new ThriftHiveMetastore_truncate_table_req_args(params);
+    try {
+      output.writeMessageBegin('truncate_table_req', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_truncate_table_req (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_truncate_table_req_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('truncate_table_req failed: unknown result');
   }
 
   get_tables (db_name, pattern) {
@@ -18618,6 +22487,66 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
     return callback('add_partitions failed: unknown result');
   }
 
+  add_partitions_pspec (new_parts) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_add_partitions_pspec(new_parts);
+    });
+  }
+
+  send_add_partitions_pspec (new_parts) {
+    const output = new this.pClass(this.output);
+    const params = {
+      new_parts: new_parts
+    };
+    const args = new ThriftHiveMetastore_add_partitions_pspec_args(params);
+    try {
+      output.writeMessageBegin('add_partitions_pspec', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_add_partitions_pspec (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_add_partitions_pspec_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('add_partitions_pspec failed: unknown result');
+  }
+
   append_partition (db_name, tbl_name, part_vals) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -18803,6 +22732,66 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
     return callback('append_partition_with_environment_context failed: unknown result');
   }
 
+  append_partition_req (appendPartitionsReq) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_append_partition_req(appendPartitionsReq);
+    });
+  }
+
+  send_append_partition_req (appendPartitionsReq) {
+    const output = new this.pClass(this.output);
+    const params = {
+      appendPartitionsReq: appendPartitionsReq
+    };
+    const args = new ThriftHiveMetastore_append_partition_req_args(params);
+    try {
+      output.writeMessageBegin('append_partition_req', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_append_partition_req (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_append_partition_req_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('append_partition_req failed: unknown result');
+  }
+
   append_partition_by_name (db_name, tbl_name, part_name) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -18863,6 +22852,69 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
       return callback(null, result.success);
     }
     return callback('append_partition_by_name failed: unknown result');
+  }
+
+  append_partition_by_name_with_environment_context (db_name, tbl_name, part_name, environment_context) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_append_partition_by_name_with_environment_context(db_name, tbl_name, part_name, environment_context);
+    });
+  }
+
+  send_append_partition_by_name_with_environment_context (db_name, tbl_name, part_name, environment_context) {
+    const output = new this.pClass(this.output);
+    const params = {
+      db_name: db_name,
+      tbl_name: tbl_name,
+      part_name: part_name,
+      environment_context: environment_context
+    };
+    const args = new ThriftHiveMetastore_append_partition_by_name_with_environment_context_args(params);
+    try {
+      output.writeMessageBegin('append_partition_by_name_with_environment_context', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_append_partition_by_name_with_environment_context (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_append_partition_by_name_with_environment_context_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('append_partition_by_name_with_environment_context failed: unknown result');
   }
 
   drop_partition (db_name, tbl_name, part_vals, deleteData) {
@@ -19103,6 +23155,67 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
     return callback('drop_partition_by_name failed: unknown result');
   }
 
+  drop_partition_by_name_with_environment_context (db_name, tbl_name, part_name, deleteData, environment_context) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_drop_partition_by_name_with_environment_context(db_name, tbl_name, part_name, deleteData, environment_context);
+    });
+  }
+
+  send_drop_partition_by_name_with_environment_context (db_name, tbl_name, part_name, deleteData, environment_context) {
+    const output = new this.pClass(this.output);
+    const params = {
+      db_name: db_name,
+      tbl_name: tbl_name,
+      part_name: part_name,
+      deleteData: deleteData,
+      environment_context: environment_context
+    };
+    const args = new ThriftHiveMetastore_drop_partition_by_name_with_environment_context_args(params);
+    try {
+      output.writeMessageBegin('drop_partition_by_name_with_environment_context', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_drop_partition_by_name_with_environment_context (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_drop_partition_by_name_with_environment_context_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('drop_partition_by_name_with_environment_context failed: unknown result');
+  }
+
   drop_partitions_req (req) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -19274,6 +23387,140 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
       return callback(null, result.success);
     }
     return callback('get_partition_req failed: unknown result');
+  }
+
+  exchange_partition (partitionSpecs, source_db, source_table_name, dest_db, dest_table_name) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_exchange_partition(partitionSpecs, source_db, source_table_name, dest_db, dest_table_name);
+    });
+  }
+
+  send_exchange_partition (partitionSpecs, source_db, source_table_name, dest_db, dest_table_name) {
+    const output = new this.pClass(this.output);
+    const params = {
+      partitionSpecs: partitionSpecs,
+      source_db: source_db,
+      source_table_name: source_table_name,
+      dest_db: dest_db,
+      dest_table_name: dest_table_name
+    };
+    const args = new ThriftHiveMetastore_exchange_partition_args(params);
+    try {
+      output.writeMessageBegin('exchange_partition', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_exchange_partition (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_exchange_partition_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    if (null !== result.o4) {
+      return callback(result.o4);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('exchange_partition failed: unknown result');
+  }
+
+  exchange_partitions (partitionSpecs, source_db, source_table_name, dest_db, dest_table_name) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_exchange_partitions(partitionSpecs, source_db, source_table_name, dest_db, dest_table_name);
+    });
+  }
+
+  send_exchange_partitions (partitionSpecs, source_db, source_table_name, dest_db, dest_table_name) {
+    const output = new this.pClass(this.output);
+    const params = {
+      partitionSpecs: partitionSpecs,
+      source_db: source_db,
+      source_table_name: source_table_name,
+      dest_db: dest_db,
+      dest_table_name: dest_table_name
+    };
+    const args = new ThriftHiveMetastore_exchange_partitions_args(params);
+    try {
+      output.writeMessageBegin('exchange_partitions', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_exchange_partitions (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_exchange_partitions_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.o3) {
+      return callback(result.o3);
+    }
+    if (null !== result.o4) {
+      return callback(result.o4);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('exchange_partitions failed: unknown result');
   }
 
   get_partition_with_auth (db_name, tbl_name, part_vals, user_name, group_names) {
@@ -19571,6 +23818,122 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
       return callback(null, result.success);
     }
     return callback('get_partitions_with_auth failed: unknown result');
+  }
+
+  get_partitions_pspec (db_name, tbl_name, max_parts) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_get_partitions_pspec(db_name, tbl_name, max_parts);
+    });
+  }
+
+  send_get_partitions_pspec (db_name, tbl_name, max_parts) {
+    const output = new this.pClass(this.output);
+    const params = {
+      db_name: db_name,
+      tbl_name: tbl_name,
+      max_parts: max_parts
+    };
+    const args = new ThriftHiveMetastore_get_partitions_pspec_args(params);
+    try {
+      output.writeMessageBegin('get_partitions_pspec', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_get_partitions_pspec (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_get_partitions_pspec_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('get_partitions_pspec failed: unknown result');
+  }
+
+  get_partition_values (request) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_get_partition_values(request);
+    });
+  }
+
+  send_get_partition_values (request) {
+    const output = new this.pClass(this.output);
+    const params = {
+      request: request
+    };
+    const args = new ThriftHiveMetastore_get_partition_values_args(params);
+    try {
+      output.writeMessageBegin('get_partition_values', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_get_partition_values (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_get_partition_values_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('get_partition_values failed: unknown result');
   }
 
   get_partition_names (db_name, tbl_name, max_parts) {
@@ -20045,6 +24408,66 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
     return callback('get_partitions_by_filter failed: unknown result');
   }
 
+  get_part_specs_by_filter (db_name, tbl_name, filter, max_parts) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_get_part_specs_by_filter(db_name, tbl_name, filter, max_parts);
+    });
+  }
+
+  send_get_part_specs_by_filter (db_name, tbl_name, filter, max_parts) {
+    const output = new this.pClass(this.output);
+    const params = {
+      db_name: db_name,
+      tbl_name: tbl_name,
+      filter: filter,
+      max_parts: max_parts
+    };
+    const args = new ThriftHiveMetastore_get_part_specs_by_filter_args(params);
+    try {
+      output.writeMessageBegin('get_part_specs_by_filter', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_get_part_specs_by_filter (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_get_part_specs_by_filter_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('get_part_specs_by_filter failed: unknown result');
+  }
+
   get_partitions_by_filter_req (req) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -20501,6 +24924,120 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
       return callback(null, result.success);
     }
     return callback('alter_partitions_req failed: unknown result');
+  }
+
+  rename_partition (db_name, tbl_name, part_vals, new_part) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_rename_partition(db_name, tbl_name, part_vals, new_part);
+    });
+  }
+
+  send_rename_partition (db_name, tbl_name, part_vals, new_part) {
+    const output = new this.pClass(this.output);
+    const params = {
+      db_name: db_name,
+      tbl_name: tbl_name,
+      part_vals: part_vals,
+      new_part: new_part
+    };
+    const args = new ThriftHiveMetastore_rename_partition_args(params);
+    try {
+      output.writeMessageBegin('rename_partition', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_rename_partition (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_rename_partition_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    callback(null);
+  }
+
+  rename_partition_req (req) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_rename_partition_req(req);
+    });
+  }
+
+  send_rename_partition_req (req) {
+    const output = new this.pClass(this.output);
+    const params = {
+      req: req
+    };
+    const args = new ThriftHiveMetastore_rename_partition_req_args(params);
+    try {
+      output.writeMessageBegin('rename_partition_req', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_rename_partition_req (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_rename_partition_req_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    if (null !== result.success) {
+      return callback(null, result.success);
+    }
+    return callback('rename_partition_req failed: unknown result');
   }
 
   alter_partition_with_environment_context (db_name, tbl_name, new_part, environment_context) {
@@ -21468,6 +26005,62 @@ const ThriftHiveMetastoreClient = exports.Client = class ThriftHiveMetastoreClie
     callback(null);
   }
 
+  alter_function (dbName, funcName, newFunc) {
+    this._seqid = this.new_seqid();
+    const self = this;
+    return new Promise((resolve, reject) => {
+      self._reqs[self.seqid()] = (error, result) => {
+        return error ? reject(error) : resolve(result);
+      };
+      self.send_alter_function(dbName, funcName, newFunc);
+    });
+  }
+
+  send_alter_function (dbName, funcName, newFunc) {
+    const output = new this.pClass(this.output);
+    const params = {
+      dbName: dbName,
+      funcName: funcName,
+      newFunc: newFunc
+    };
+    const args = new ThriftHiveMetastore_alter_function_args(params);
+    try {
+      output.writeMessageBegin('alter_function', Thrift.MessageType.CALL, this.seqid());
+      args.write(output);
+      output.writeMessageEnd();
+      return this.output.flush();
+    }
+    catch (e) {
+      delete this._reqs[this.seqid()];
+      if (typeof output.reset === 'function') {
+        output.reset();
+      }
+      throw e;
+    }
+  }
+
+  recv_alter_function (input, mtype, rseqid) {
+    const callback = this._reqs[rseqid] || function() {};
+    delete this._reqs[rseqid];
+    if (mtype == Thrift.MessageType.EXCEPTION) {
+      const x = new Thrift.TApplicationException();
+      x.read(input);
+      input.readMessageEnd();
+      return callback(x);
+    }
+    const result = new ThriftHiveMetastore_alter_function_result();
+    result.read(input);
+    input.readMessageEnd();
+
+    if (null !== result.o1) {
+      return callback(result.o1);
+    }
+    if (null !== result.o2) {
+      return callback(result.o2);
+    }
+    callback(null);
+  }
+
   get_functions (dbName, pattern) {
     this._seqid = this.new_seqid();
     const self = this;
@@ -22186,6 +26779,215 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
       output.flush();
     }
   }
+  process_create_catalog (seqid, input, output) {
+    const args = new ThriftHiveMetastore_create_catalog_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.create_catalog.length === 1) {
+      Promise.resolve(this._handler.create_catalog.bind(this._handler)(
+        args.catalog
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_create_catalog_result({success: result});
+        output.writeMessageBegin("create_catalog", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_create_catalog_result(err);
+          output.writeMessageBegin("create_catalog", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("create_catalog", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.create_catalog(args.catalog, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_create_catalog_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("create_catalog", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("create_catalog", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_alter_catalog (seqid, input, output) {
+    const args = new ThriftHiveMetastore_alter_catalog_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.alter_catalog.length === 1) {
+      Promise.resolve(this._handler.alter_catalog.bind(this._handler)(
+        args.rqst
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_alter_catalog_result({success: result});
+        output.writeMessageBegin("alter_catalog", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_alter_catalog_result(err);
+          output.writeMessageBegin("alter_catalog", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("alter_catalog", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.alter_catalog(args.rqst, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_alter_catalog_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("alter_catalog", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("alter_catalog", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_get_catalog (seqid, input, output) {
+    const args = new ThriftHiveMetastore_get_catalog_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.get_catalog.length === 1) {
+      Promise.resolve(this._handler.get_catalog.bind(this._handler)(
+        args.catName
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_get_catalog_result({success: result});
+        output.writeMessageBegin("get_catalog", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_get_catalog_result(err);
+          output.writeMessageBegin("get_catalog", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_catalog", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.get_catalog(args.catName, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_get_catalog_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("get_catalog", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_catalog", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_get_catalogs (seqid, input, output) {
+    const args = new ThriftHiveMetastore_get_catalogs_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.get_catalogs.length === 0) {
+      Promise.resolve(this._handler.get_catalogs.bind(this._handler)(
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_get_catalogs_result({success: result});
+        output.writeMessageBegin("get_catalogs", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_get_catalogs_result(err);
+          output.writeMessageBegin("get_catalogs", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_catalogs", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.get_catalogs((err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_get_catalogs_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("get_catalogs", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_catalogs", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_drop_catalog (seqid, input, output) {
+    const args = new ThriftHiveMetastore_drop_catalog_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.drop_catalog.length === 1) {
+      Promise.resolve(this._handler.drop_catalog.bind(this._handler)(
+        args.catName
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_drop_catalog_result({success: result});
+        output.writeMessageBegin("drop_catalog", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_drop_catalog_result(err);
+          output.writeMessageBegin("drop_catalog", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("drop_catalog", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.drop_catalog(args.catName, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_drop_catalog_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("drop_catalog", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("drop_catalog", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
   process_create_database (seqid, input, output) {
     const args = new ThriftHiveMetastore_create_database_args();
     args.read(input);
@@ -22559,6 +27361,48 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
         } else {
           result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
           output.writeMessageBegin("alter_database", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_alter_database_req (seqid, input, output) {
+    const args = new ThriftHiveMetastore_alter_database_req_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.alter_database_req.length === 1) {
+      Promise.resolve(this._handler.alter_database_req.bind(this._handler)(
+        args.alterDbReq
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_alter_database_req_result({success: result});
+        output.writeMessageBegin("alter_database_req", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException) {
+          result = new ThriftHiveMetastore_alter_database_req_result(err);
+          output.writeMessageBegin("alter_database_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("alter_database_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.alter_database_req(args.alterDbReq, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException) {
+          result_obj = new ThriftHiveMetastore_alter_database_req_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("alter_database_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("alter_database_req", Thrift.MessageType.EXCEPTION, seqid);
         }
         result_obj.write(output);
         output.writeMessageEnd();
@@ -23075,6 +27919,92 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
         } else {
           result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
           output.writeMessageBegin("drop_table_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_truncate_table (seqid, input, output) {
+    const args = new ThriftHiveMetastore_truncate_table_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.truncate_table.length === 3) {
+      Promise.resolve(this._handler.truncate_table.bind(this._handler)(
+        args.dbName,
+        args.tableName,
+        args.partNames
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_truncate_table_result({success: result});
+        output.writeMessageBegin("truncate_table", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_truncate_table_result(err);
+          output.writeMessageBegin("truncate_table", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("truncate_table", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.truncate_table(args.dbName, args.tableName, args.partNames, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_truncate_table_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("truncate_table", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("truncate_table", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_truncate_table_req (seqid, input, output) {
+    const args = new ThriftHiveMetastore_truncate_table_req_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.truncate_table_req.length === 1) {
+      Promise.resolve(this._handler.truncate_table_req.bind(this._handler)(
+        args.req
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_truncate_table_req_result({success: result});
+        output.writeMessageBegin("truncate_table_req", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_truncate_table_req_result(err);
+          output.writeMessageBegin("truncate_table_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("truncate_table_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.truncate_table_req(args.req, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_truncate_table_req_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("truncate_table_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("truncate_table_req", Thrift.MessageType.EXCEPTION, seqid);
         }
         result_obj.write(output);
         output.writeMessageEnd();
@@ -23767,6 +28697,48 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
       });
     }
   }
+  process_add_partitions_pspec (seqid, input, output) {
+    const args = new ThriftHiveMetastore_add_partitions_pspec_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.add_partitions_pspec.length === 1) {
+      Promise.resolve(this._handler.add_partitions_pspec.bind(this._handler)(
+        args.new_parts
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_add_partitions_pspec_result({success: result});
+        output.writeMessageBegin("add_partitions_pspec", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.InvalidObjectException || err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_add_partitions_pspec_result(err);
+          output.writeMessageBegin("add_partitions_pspec", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("add_partitions_pspec", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.add_partitions_pspec(args.new_parts, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_add_partitions_pspec_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("add_partitions_pspec", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("add_partitions_pspec", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
   process_append_partition (seqid, input, output) {
     const args = new ThriftHiveMetastore_append_partition_args();
     args.read(input);
@@ -23898,6 +28870,48 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
       });
     }
   }
+  process_append_partition_req (seqid, input, output) {
+    const args = new ThriftHiveMetastore_append_partition_req_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.append_partition_req.length === 1) {
+      Promise.resolve(this._handler.append_partition_req.bind(this._handler)(
+        args.appendPartitionsReq
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_append_partition_req_result({success: result});
+        output.writeMessageBegin("append_partition_req", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.InvalidObjectException || err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_append_partition_req_result(err);
+          output.writeMessageBegin("append_partition_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("append_partition_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.append_partition_req(args.appendPartitionsReq, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_append_partition_req_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("append_partition_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("append_partition_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
   process_append_partition_by_name (seqid, input, output) {
     const args = new ThriftHiveMetastore_append_partition_by_name_args();
     args.read(input);
@@ -23935,6 +28949,51 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
         } else {
           result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
           output.writeMessageBegin("append_partition_by_name", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_append_partition_by_name_with_environment_context (seqid, input, output) {
+    const args = new ThriftHiveMetastore_append_partition_by_name_with_environment_context_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.append_partition_by_name_with_environment_context.length === 4) {
+      Promise.resolve(this._handler.append_partition_by_name_with_environment_context.bind(this._handler)(
+        args.db_name,
+        args.tbl_name,
+        args.part_name,
+        args.environment_context
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_append_partition_by_name_with_environment_context_result({success: result});
+        output.writeMessageBegin("append_partition_by_name_with_environment_context", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.InvalidObjectException || err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_append_partition_by_name_with_environment_context_result(err);
+          output.writeMessageBegin("append_partition_by_name_with_environment_context", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("append_partition_by_name_with_environment_context", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.append_partition_by_name_with_environment_context(args.db_name, args.tbl_name, args.part_name, args.environment_context, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.AlreadyExistsException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_append_partition_by_name_with_environment_context_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("append_partition_by_name_with_environment_context", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("append_partition_by_name_with_environment_context", Thrift.MessageType.EXCEPTION, seqid);
         }
         result_obj.write(output);
         output.writeMessageEnd();
@@ -24120,6 +29179,52 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
       });
     }
   }
+  process_drop_partition_by_name_with_environment_context (seqid, input, output) {
+    const args = new ThriftHiveMetastore_drop_partition_by_name_with_environment_context_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.drop_partition_by_name_with_environment_context.length === 5) {
+      Promise.resolve(this._handler.drop_partition_by_name_with_environment_context.bind(this._handler)(
+        args.db_name,
+        args.tbl_name,
+        args.part_name,
+        args.deleteData,
+        args.environment_context
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_drop_partition_by_name_with_environment_context_result({success: result});
+        output.writeMessageBegin("drop_partition_by_name_with_environment_context", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_drop_partition_by_name_with_environment_context_result(err);
+          output.writeMessageBegin("drop_partition_by_name_with_environment_context", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("drop_partition_by_name_with_environment_context", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.drop_partition_by_name_with_environment_context(args.db_name, args.tbl_name, args.part_name, args.deleteData, args.environment_context, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_drop_partition_by_name_with_environment_context_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("drop_partition_by_name_with_environment_context", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("drop_partition_by_name_with_environment_context", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
   process_drop_partitions_req (seqid, input, output) {
     const args = new ThriftHiveMetastore_drop_partitions_req_args();
     args.read(input);
@@ -24241,6 +29346,98 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
         } else {
           result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
           output.writeMessageBegin("get_partition_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_exchange_partition (seqid, input, output) {
+    const args = new ThriftHiveMetastore_exchange_partition_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.exchange_partition.length === 5) {
+      Promise.resolve(this._handler.exchange_partition.bind(this._handler)(
+        args.partitionSpecs,
+        args.source_db,
+        args.source_table_name,
+        args.dest_db,
+        args.dest_table_name
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_exchange_partition_result({success: result});
+        output.writeMessageBegin("exchange_partition", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.InvalidInputException) {
+          result = new ThriftHiveMetastore_exchange_partition_result(err);
+          output.writeMessageBegin("exchange_partition", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("exchange_partition", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.exchange_partition(args.partitionSpecs, args.source_db, args.source_table_name, args.dest_db, args.dest_table_name, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.InvalidInputException) {
+          result_obj = new ThriftHiveMetastore_exchange_partition_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("exchange_partition", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("exchange_partition", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_exchange_partitions (seqid, input, output) {
+    const args = new ThriftHiveMetastore_exchange_partitions_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.exchange_partitions.length === 5) {
+      Promise.resolve(this._handler.exchange_partitions.bind(this._handler)(
+        args.partitionSpecs,
+        args.source_db,
+        args.source_table_name,
+        args.dest_db,
+        args.dest_table_name
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_exchange_partitions_result({success: result});
+        output.writeMessageBegin("exchange_partitions", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.InvalidInputException) {
+          result = new ThriftHiveMetastore_exchange_partitions_result(err);
+          output.writeMessageBegin("exchange_partitions", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("exchange_partitions", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.exchange_partitions(args.partitionSpecs, args.source_db, args.source_table_name, args.dest_db, args.dest_table_name, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.InvalidObjectException || err instanceof ttypes.InvalidInputException) {
+          result_obj = new ThriftHiveMetastore_exchange_partitions_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("exchange_partitions", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("exchange_partitions", Thrift.MessageType.EXCEPTION, seqid);
         }
         result_obj.write(output);
         output.writeMessageEnd();
@@ -24463,6 +29660,92 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
         } else {
           result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
           output.writeMessageBegin("get_partitions_with_auth", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_get_partitions_pspec (seqid, input, output) {
+    const args = new ThriftHiveMetastore_get_partitions_pspec_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.get_partitions_pspec.length === 3) {
+      Promise.resolve(this._handler.get_partitions_pspec.bind(this._handler)(
+        args.db_name,
+        args.tbl_name,
+        args.max_parts
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_get_partitions_pspec_result({success: result});
+        output.writeMessageBegin("get_partitions_pspec", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_get_partitions_pspec_result(err);
+          output.writeMessageBegin("get_partitions_pspec", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_partitions_pspec", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.get_partitions_pspec(args.db_name, args.tbl_name, args.max_parts, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.NoSuchObjectException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_get_partitions_pspec_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("get_partitions_pspec", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_partitions_pspec", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_get_partition_values (seqid, input, output) {
+    const args = new ThriftHiveMetastore_get_partition_values_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.get_partition_values.length === 1) {
+      Promise.resolve(this._handler.get_partition_values.bind(this._handler)(
+        args.request
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_get_partition_values_result({success: result});
+        output.writeMessageBegin("get_partition_values", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException) {
+          result = new ThriftHiveMetastore_get_partition_values_result(err);
+          output.writeMessageBegin("get_partition_values", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_partition_values", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.get_partition_values(args.request, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException) {
+          result_obj = new ThriftHiveMetastore_get_partition_values_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("get_partition_values", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_partition_values", Thrift.MessageType.EXCEPTION, seqid);
         }
         result_obj.write(output);
         output.writeMessageEnd();
@@ -24822,6 +30105,51 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
       });
     }
   }
+  process_get_part_specs_by_filter (seqid, input, output) {
+    const args = new ThriftHiveMetastore_get_part_specs_by_filter_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.get_part_specs_by_filter.length === 4) {
+      Promise.resolve(this._handler.get_part_specs_by_filter.bind(this._handler)(
+        args.db_name,
+        args.tbl_name,
+        args.filter,
+        args.max_parts
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_get_part_specs_by_filter_result({success: result});
+        output.writeMessageBegin("get_part_specs_by_filter", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException) {
+          result = new ThriftHiveMetastore_get_part_specs_by_filter_result(err);
+          output.writeMessageBegin("get_part_specs_by_filter", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_part_specs_by_filter", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.get_part_specs_by_filter(args.db_name, args.tbl_name, args.filter, args.max_parts, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.MetaException || err instanceof ttypes.NoSuchObjectException) {
+          result_obj = new ThriftHiveMetastore_get_part_specs_by_filter_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("get_part_specs_by_filter", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("get_part_specs_by_filter", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
   process_get_partitions_by_filter_req (seqid, input, output) {
     const args = new ThriftHiveMetastore_get_partitions_by_filter_req_args();
     args.read(input);
@@ -25162,6 +30490,93 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
         } else {
           result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
           output.writeMessageBegin("alter_partitions_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_rename_partition (seqid, input, output) {
+    const args = new ThriftHiveMetastore_rename_partition_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.rename_partition.length === 4) {
+      Promise.resolve(this._handler.rename_partition.bind(this._handler)(
+        args.db_name,
+        args.tbl_name,
+        args.part_vals,
+        args.new_part
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_rename_partition_result({success: result});
+        output.writeMessageBegin("rename_partition", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_rename_partition_result(err);
+          output.writeMessageBegin("rename_partition", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("rename_partition", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.rename_partition(args.db_name, args.tbl_name, args.part_vals, args.new_part, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_rename_partition_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("rename_partition", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("rename_partition", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_rename_partition_req (seqid, input, output) {
+    const args = new ThriftHiveMetastore_rename_partition_req_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.rename_partition_req.length === 1) {
+      Promise.resolve(this._handler.rename_partition_req.bind(this._handler)(
+        args.req
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_rename_partition_req_result({success: result});
+        output.writeMessageBegin("rename_partition_req", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_rename_partition_req_result(err);
+          output.writeMessageBegin("rename_partition_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("rename_partition_req", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.rename_partition_req(args.req, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_rename_partition_req_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("rename_partition_req", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("rename_partition_req", Thrift.MessageType.EXCEPTION, seqid);
         }
         result_obj.write(output);
         output.writeMessageEnd();
@@ -25851,6 +31266,50 @@ const ThriftHiveMetastoreProcessor = exports.Processor = class ThriftHiveMetasto
         } else {
           result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
           output.writeMessageBegin("drop_function", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    }
+  }
+  process_alter_function (seqid, input, output) {
+    const args = new ThriftHiveMetastore_alter_function_args();
+    args.read(input);
+    input.readMessageEnd();
+    if (this._handler.alter_function.length === 3) {
+      Promise.resolve(this._handler.alter_function.bind(this._handler)(
+        args.dbName,
+        args.funcName,
+        args.newFunc
+      )).then(result => {
+        const result_obj = new ThriftHiveMetastore_alter_function_result({success: result});
+        output.writeMessageBegin("alter_function", Thrift.MessageType.REPLY, seqid);
+        result_obj.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      }).catch(err => {
+        let result;
+        if (err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result = new ThriftHiveMetastore_alter_function_result(err);
+          output.writeMessageBegin("alter_function", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("alter_function", Thrift.MessageType.EXCEPTION, seqid);
+        }
+        result.write(output);
+        output.writeMessageEnd();
+        output.flush();
+      });
+    } else {
+      this._handler.alter_function(args.dbName, args.funcName, args.newFunc, (err, result) => {
+        let result_obj;
+        if ((err === null || typeof err === 'undefined') || err instanceof ttypes.InvalidOperationException || err instanceof ttypes.MetaException) {
+          result_obj = new ThriftHiveMetastore_alter_function_result((err !== null || typeof err === 'undefined') ? err : {success: result});
+          output.writeMessageBegin("alter_function", Thrift.MessageType.REPLY, seqid);
+        } else {
+          result_obj = new Thrift.TApplicationException(Thrift.TApplicationExceptionType.UNKNOWN, err.message);
+          output.writeMessageBegin("alter_function", Thrift.MessageType.EXCEPTION, seqid);
         }
         result_obj.write(output);
         output.writeMessageEnd();

@@ -112,6 +112,52 @@ declare class PrincipalPrivilegeSet {
       constructor(args?: { userPrivileges: { [k: string]: PrivilegeGrantInfo[]; }; groupPrivileges: { [k: string]: PrivilegeGrantInfo[]; }; rolePrivileges: { [k: string]: PrivilegeGrantInfo[]; }; });
   }
 
+declare class Catalog {
+    public name: string;
+    public description?: string;
+    public locationUri: string;
+    public createTime?: number;
+
+      constructor(args?: { name: string; description?: string; locationUri: string; createTime?: number; });
+  }
+
+declare class CreateCatalogRequest {
+    public catalog: Catalog;
+
+      constructor(args?: { catalog: Catalog; });
+  }
+
+declare class AlterCatalogRequest {
+    public name: string;
+    public newCat: Catalog;
+
+      constructor(args?: { name: string; newCat: Catalog; });
+  }
+
+declare class GetCatalogRequest {
+    public name: string;
+
+      constructor(args?: { name: string; });
+  }
+
+declare class GetCatalogResponse {
+    public catalog: Catalog;
+
+      constructor(args?: { catalog: Catalog; });
+  }
+
+declare class GetCatalogsResponse {
+    public names: string[];
+
+      constructor(args?: { names: string[]; });
+  }
+
+declare class DropCatalogRequest {
+    public name: string;
+
+      constructor(args?: { name: string; });
+  }
+
 declare class Database {
     public name: string;
     public description: string;
@@ -403,6 +449,43 @@ declare class Partition {
       constructor(args?: { values: string[]; dbName: string; tableName: string; createTime: number; lastAccessTime: number; sd: StorageDescriptor; parameters: { [k: string]: string; }; privileges?: PrincipalPrivilegeSet; catName?: string; writeId?: Int64; isStatsCompliant?: boolean; colStats?: ColumnStatistics; fileMetadata?: FileMetadata; });
   }
 
+declare class PartitionWithoutSD {
+    public values: string[];
+    public createTime: number;
+    public lastAccessTime: number;
+    public relativePath: string;
+    public parameters: { [k: string]: string; };
+    public privileges?: PrincipalPrivilegeSet;
+
+      constructor(args?: { values: string[]; createTime: number; lastAccessTime: number; relativePath: string; parameters: { [k: string]: string; }; privileges?: PrincipalPrivilegeSet; });
+  }
+
+declare class PartitionSpecWithSharedSD {
+    public partitions: PartitionWithoutSD[];
+    public sd: StorageDescriptor;
+
+      constructor(args?: { partitions: PartitionWithoutSD[]; sd: StorageDescriptor; });
+  }
+
+declare class PartitionListComposingSpec {
+    public partitions: Partition[];
+
+      constructor(args?: { partitions: Partition[]; });
+  }
+
+declare class PartitionSpec {
+    public dbName: string;
+    public tableName: string;
+    public rootPath: string;
+    public sharedSDPartitionSpec?: PartitionSpecWithSharedSD;
+    public partitionList?: PartitionListComposingSpec;
+    public catName?: string;
+    public writeId?: Int64;
+    public isStatsCompliant?: boolean;
+
+      constructor(args?: { dbName: string; tableName: string; rootPath: string; sharedSDPartitionSpec?: PartitionSpecWithSharedSD; partitionList?: PartitionListComposingSpec; catName?: string; writeId?: Int64; isStatsCompliant?: boolean; });
+  }
+
 declare class TableMeta {
     public dbName: string;
     public tableName: string;
@@ -479,6 +562,38 @@ declare class CreateDatabaseRequest {
     public remote_dbname?: string;
 
       constructor(args?: { databaseName: string; description?: string; locationUri?: string; parameters?: { [k: string]: string; }; privileges?: PrincipalPrivilegeSet; ownerName?: string; ownerType?: PrincipalType; catalogName?: string; createTime?: number; managedLocationUri?: string; type?: DatabaseType; dataConnectorName?: string; remote_dbname?: string; });
+  }
+
+declare class AlterDatabaseRequest {
+    public oldDbName: string;
+    public newDb: Database;
+
+      constructor(args?: { oldDbName: string; newDb: Database; });
+  }
+
+declare class TruncateTableRequest {
+    public dbName: string;
+    public tableName: string;
+    public partNames?: string[];
+    public writeId?: Int64;
+    public validWriteIdList?: string;
+    public environmentContext?: EnvironmentContext;
+
+      constructor(args?: { dbName: string; tableName: string; partNames?: string[]; writeId?: Int64; validWriteIdList?: string; environmentContext?: EnvironmentContext; });
+  }
+
+declare class TruncateTableResponse {
+  }
+
+declare class AppendPartitionsRequest {
+    public catalogName?: string;
+    public dbName: string;
+    public tableName: string;
+    public name?: string;
+    public partVals?: string[];
+    public environmentContext?: EnvironmentContext;
+
+      constructor(args?: { catalogName?: string; dbName: string; tableName: string; name?: string; partVals?: string[]; environmentContext?: EnvironmentContext; });
   }
 
 declare class DropDatabaseRequest {
@@ -796,6 +911,49 @@ declare class AlterPartitionsRequest {
   }
 
 declare class AlterPartitionsResponse {
+  }
+
+declare class PartitionValuesRequest {
+    public dbName: string;
+    public tblName: string;
+    public partitionKeys: FieldSchema[];
+    public applyDistinct?: boolean;
+    public filter?: string;
+    public partitionOrder?: FieldSchema[];
+    public ascending?: boolean;
+    public maxParts?: Int64;
+    public catName?: string;
+    public validWriteIdList?: string;
+
+      constructor(args?: { dbName: string; tblName: string; partitionKeys: FieldSchema[]; applyDistinct?: boolean; filter?: string; partitionOrder?: FieldSchema[]; ascending?: boolean; maxParts?: Int64; catName?: string; validWriteIdList?: string; });
+  }
+
+declare class PartitionValuesRow {
+    public row: string[];
+
+      constructor(args?: { row: string[]; });
+  }
+
+declare class PartitionValuesResponse {
+    public partitionValues: PartitionValuesRow[];
+
+      constructor(args?: { partitionValues: PartitionValuesRow[]; });
+  }
+
+declare class RenamePartitionRequest {
+    public catName?: string;
+    public dbName: string;
+    public tableName: string;
+    public partVals: string[];
+    public newPart: Partition;
+    public validWriteIdList?: string;
+    public txnId?: Int64;
+    public clonePart?: boolean;
+
+      constructor(args?: { catName?: string; dbName: string; tableName: string; partVals: string[]; newPart: Partition; validWriteIdList?: string; txnId?: Int64; clonePart?: boolean; });
+  }
+
+declare class RenamePartitionResponse {
   }
 
 declare class SetPartitionsStatsRequest {

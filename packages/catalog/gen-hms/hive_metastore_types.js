@@ -554,6 +554,446 @@ const PrincipalPrivilegeSet = module.exports.PrincipalPrivilegeSet = class {
   }
 
 };
+const Catalog = module.exports.Catalog = class {
+  constructor(args) {
+    this.name = null;
+    this.description = null;
+    this.locationUri = null;
+    this.createTime = null;
+    if (args) {
+      if (args.name !== undefined && args.name !== null) {
+        this.name = args.name;
+      }
+      if (args.description !== undefined && args.description !== null) {
+        this.description = args.description;
+      }
+      if (args.locationUri !== undefined && args.locationUri !== null) {
+        this.locationUri = args.locationUri;
+      }
+      if (args.createTime !== undefined && args.createTime !== null) {
+        this.createTime = args.createTime;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.description = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.locationUri = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.I32) {
+          this.createTime = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('Catalog');
+    if (this.name !== null && this.name !== undefined) {
+      output.writeFieldBegin('name', Thrift.Type.STRING, 1);
+      output.writeString(this.name);
+      output.writeFieldEnd();
+    }
+    if (this.description !== null && this.description !== undefined) {
+      output.writeFieldBegin('description', Thrift.Type.STRING, 2);
+      output.writeString(this.description);
+      output.writeFieldEnd();
+    }
+    if (this.locationUri !== null && this.locationUri !== undefined) {
+      output.writeFieldBegin('locationUri', Thrift.Type.STRING, 3);
+      output.writeString(this.locationUri);
+      output.writeFieldEnd();
+    }
+    if (this.createTime !== null && this.createTime !== undefined) {
+      output.writeFieldBegin('createTime', Thrift.Type.I32, 4);
+      output.writeI32(this.createTime);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const CreateCatalogRequest = module.exports.CreateCatalogRequest = class {
+  constructor(args) {
+    this.catalog = null;
+    if (args) {
+      if (args.catalog !== undefined && args.catalog !== null) {
+        this.catalog = new ttypes.Catalog(args.catalog);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.catalog = new ttypes.Catalog();
+          this.catalog.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('CreateCatalogRequest');
+    if (this.catalog !== null && this.catalog !== undefined) {
+      output.writeFieldBegin('catalog', Thrift.Type.STRUCT, 1);
+      this.catalog.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const AlterCatalogRequest = module.exports.AlterCatalogRequest = class {
+  constructor(args) {
+    this.name = null;
+    this.newCat = null;
+    if (args) {
+      if (args.name !== undefined && args.name !== null) {
+        this.name = args.name;
+      }
+      if (args.newCat !== undefined && args.newCat !== null) {
+        this.newCat = new ttypes.Catalog(args.newCat);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.newCat = new ttypes.Catalog();
+          this.newCat.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('AlterCatalogRequest');
+    if (this.name !== null && this.name !== undefined) {
+      output.writeFieldBegin('name', Thrift.Type.STRING, 1);
+      output.writeString(this.name);
+      output.writeFieldEnd();
+    }
+    if (this.newCat !== null && this.newCat !== undefined) {
+      output.writeFieldBegin('newCat', Thrift.Type.STRUCT, 2);
+      this.newCat.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const GetCatalogRequest = module.exports.GetCatalogRequest = class {
+  constructor(args) {
+    this.name = null;
+    if (args) {
+      if (args.name !== undefined && args.name !== null) {
+        this.name = args.name;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('GetCatalogRequest');
+    if (this.name !== null && this.name !== undefined) {
+      output.writeFieldBegin('name', Thrift.Type.STRING, 1);
+      output.writeString(this.name);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const GetCatalogResponse = module.exports.GetCatalogResponse = class {
+  constructor(args) {
+    this.catalog = null;
+    if (args) {
+      if (args.catalog !== undefined && args.catalog !== null) {
+        this.catalog = new ttypes.Catalog(args.catalog);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.catalog = new ttypes.Catalog();
+          this.catalog.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('GetCatalogResponse');
+    if (this.catalog !== null && this.catalog !== undefined) {
+      output.writeFieldBegin('catalog', Thrift.Type.STRUCT, 1);
+      this.catalog.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const GetCatalogsResponse = module.exports.GetCatalogsResponse = class {
+  constructor(args) {
+    this.names = null;
+    if (args) {
+      if (args.names !== undefined && args.names !== null) {
+        this.names = Thrift.copyList(args.names, [null]);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.LIST) {
+          this.names = [];
+          const _rtmp344 = input.readListBegin();
+          const _size43 = _rtmp344.size || 0;
+          for (let _i45 = 0; _i45 < _size43; ++_i45) {
+            let elem46 = null;
+            elem46 = input.readString();
+            this.names.push(elem46);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('GetCatalogsResponse');
+    if (this.names !== null && this.names !== undefined) {
+      output.writeFieldBegin('names', Thrift.Type.LIST, 1);
+      output.writeListBegin(Thrift.Type.STRING, this.names.length);
+      for (let iter47 in this.names) {
+        if (this.names.hasOwnProperty(iter47)) {
+          iter47 = this.names[iter47];
+          output.writeString(iter47);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const DropCatalogRequest = module.exports.DropCatalogRequest = class {
+  constructor(args) {
+    this.name = null;
+    if (args) {
+      if (args.name !== undefined && args.name !== null) {
+        this.name = args.name;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('DropCatalogRequest');
+    if (this.name !== null && this.name !== undefined) {
+      output.writeFieldBegin('name', Thrift.Type.STRING, 1);
+      output.writeString(this.name);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const Database = module.exports.Database = class {
   constructor(args) {
     this.name = null;
@@ -646,14 +1086,14 @@ const Database = module.exports.Database = class {
         case 4:
         if (ftype == Thrift.Type.MAP) {
           this.parameters = {};
-          const _rtmp344 = input.readMapBegin();
-          const _size43 = _rtmp344.size || 0;
-          for (let _i45 = 0; _i45 < _size43; ++_i45) {
-            let key46 = null;
-            let val47 = null;
-            key46 = input.readString();
-            val47 = input.readString();
-            this.parameters[key46] = val47;
+          const _rtmp349 = input.readMapBegin();
+          const _size48 = _rtmp349.size || 0;
+          for (let _i50 = 0; _i50 < _size48; ++_i50) {
+            let key51 = null;
+            let val52 = null;
+            key51 = input.readString();
+            val52 = input.readString();
+            this.parameters[key51] = val52;
           }
           input.readMapEnd();
         } else {
@@ -753,11 +1193,11 @@ const Database = module.exports.Database = class {
     if (this.parameters !== null && this.parameters !== undefined) {
       output.writeFieldBegin('parameters', Thrift.Type.MAP, 4);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.parameters));
-      for (let kiter48 in this.parameters) {
-        if (this.parameters.hasOwnProperty(kiter48)) {
-          let viter49 = this.parameters[kiter48];
-          output.writeString(kiter48);
-          output.writeString(viter49);
+      for (let kiter53 in this.parameters) {
+        if (this.parameters.hasOwnProperty(kiter53)) {
+          let viter54 = this.parameters[kiter53];
+          output.writeString(kiter53);
+          output.writeString(viter54);
         }
       }
       output.writeMapEnd();
@@ -875,14 +1315,14 @@ const SerDeInfo = module.exports.SerDeInfo = class {
         case 3:
         if (ftype == Thrift.Type.MAP) {
           this.parameters = {};
-          const _rtmp351 = input.readMapBegin();
-          const _size50 = _rtmp351.size || 0;
-          for (let _i52 = 0; _i52 < _size50; ++_i52) {
-            let key53 = null;
-            let val54 = null;
-            key53 = input.readString();
-            val54 = input.readString();
-            this.parameters[key53] = val54;
+          const _rtmp356 = input.readMapBegin();
+          const _size55 = _rtmp356.size || 0;
+          for (let _i57 = 0; _i57 < _size55; ++_i57) {
+            let key58 = null;
+            let val59 = null;
+            key58 = input.readString();
+            val59 = input.readString();
+            this.parameters[key58] = val59;
           }
           input.readMapEnd();
         } else {
@@ -941,11 +1381,11 @@ const SerDeInfo = module.exports.SerDeInfo = class {
     if (this.parameters !== null && this.parameters !== undefined) {
       output.writeFieldBegin('parameters', Thrift.Type.MAP, 3);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.parameters));
-      for (let kiter55 in this.parameters) {
-        if (this.parameters.hasOwnProperty(kiter55)) {
-          let viter56 = this.parameters[kiter55];
-          output.writeString(kiter55);
-          output.writeString(viter56);
+      for (let kiter60 in this.parameters) {
+        if (this.parameters.hasOwnProperty(kiter60)) {
+          let viter61 = this.parameters[kiter60];
+          output.writeString(kiter60);
+          output.writeString(viter61);
         }
       }
       output.writeMapEnd();
@@ -1073,12 +1513,12 @@ const SkewedInfo = module.exports.SkewedInfo = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.skewedColNames = [];
-          const _rtmp358 = input.readListBegin();
-          const _size57 = _rtmp358.size || 0;
-          for (let _i59 = 0; _i59 < _size57; ++_i59) {
-            let elem60 = null;
-            elem60 = input.readString();
-            this.skewedColNames.push(elem60);
+          const _rtmp363 = input.readListBegin();
+          const _size62 = _rtmp363.size || 0;
+          for (let _i64 = 0; _i64 < _size62; ++_i64) {
+            let elem65 = null;
+            elem65 = input.readString();
+            this.skewedColNames.push(elem65);
           }
           input.readListEnd();
         } else {
@@ -1088,20 +1528,20 @@ const SkewedInfo = module.exports.SkewedInfo = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.skewedColValues = [];
-          const _rtmp362 = input.readListBegin();
-          const _size61 = _rtmp362.size || 0;
-          for (let _i63 = 0; _i63 < _size61; ++_i63) {
-            let elem64 = null;
-            elem64 = [];
-            const _rtmp366 = input.readListBegin();
-            const _size65 = _rtmp366.size || 0;
-            for (let _i67 = 0; _i67 < _size65; ++_i67) {
-              let elem68 = null;
-              elem68 = input.readString();
-              elem64.push(elem68);
+          const _rtmp367 = input.readListBegin();
+          const _size66 = _rtmp367.size || 0;
+          for (let _i68 = 0; _i68 < _size66; ++_i68) {
+            let elem69 = null;
+            elem69 = [];
+            const _rtmp371 = input.readListBegin();
+            const _size70 = _rtmp371.size || 0;
+            for (let _i72 = 0; _i72 < _size70; ++_i72) {
+              let elem73 = null;
+              elem73 = input.readString();
+              elem69.push(elem73);
             }
             input.readListEnd();
-            this.skewedColValues.push(elem64);
+            this.skewedColValues.push(elem69);
           }
           input.readListEnd();
         } else {
@@ -1111,22 +1551,22 @@ const SkewedInfo = module.exports.SkewedInfo = class {
         case 3:
         if (ftype == Thrift.Type.MAP) {
           this.skewedColValueLocationMaps = {};
-          const _rtmp370 = input.readMapBegin();
-          const _size69 = _rtmp370.size || 0;
-          for (let _i71 = 0; _i71 < _size69; ++_i71) {
-            let key72 = null;
-            let val73 = null;
-            key72 = [];
-            const _rtmp375 = input.readListBegin();
-            const _size74 = _rtmp375.size || 0;
-            for (let _i76 = 0; _i76 < _size74; ++_i76) {
-              let elem77 = null;
-              elem77 = input.readString();
-              key72.push(elem77);
+          const _rtmp375 = input.readMapBegin();
+          const _size74 = _rtmp375.size || 0;
+          for (let _i76 = 0; _i76 < _size74; ++_i76) {
+            let key77 = null;
+            let val78 = null;
+            key77 = [];
+            const _rtmp380 = input.readListBegin();
+            const _size79 = _rtmp380.size || 0;
+            for (let _i81 = 0; _i81 < _size79; ++_i81) {
+              let elem82 = null;
+              elem82 = input.readString();
+              key77.push(elem82);
             }
             input.readListEnd();
-            val73 = input.readString();
-            this.skewedColValueLocationMaps[key72] = val73;
+            val78 = input.readString();
+            this.skewedColValueLocationMaps[key77] = val78;
           }
           input.readMapEnd();
         } else {
@@ -1147,10 +1587,10 @@ const SkewedInfo = module.exports.SkewedInfo = class {
     if (this.skewedColNames !== null && this.skewedColNames !== undefined) {
       output.writeFieldBegin('skewedColNames', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRING, this.skewedColNames.length);
-      for (let iter78 in this.skewedColNames) {
-        if (this.skewedColNames.hasOwnProperty(iter78)) {
-          iter78 = this.skewedColNames[iter78];
-          output.writeString(iter78);
+      for (let iter83 in this.skewedColNames) {
+        if (this.skewedColNames.hasOwnProperty(iter83)) {
+          iter83 = this.skewedColNames[iter83];
+          output.writeString(iter83);
         }
       }
       output.writeListEnd();
@@ -1159,14 +1599,14 @@ const SkewedInfo = module.exports.SkewedInfo = class {
     if (this.skewedColValues !== null && this.skewedColValues !== undefined) {
       output.writeFieldBegin('skewedColValues', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.LIST, this.skewedColValues.length);
-      for (let iter79 in this.skewedColValues) {
-        if (this.skewedColValues.hasOwnProperty(iter79)) {
-          iter79 = this.skewedColValues[iter79];
-          output.writeListBegin(Thrift.Type.STRING, iter79.length);
-          for (let iter80 in iter79) {
-            if (iter79.hasOwnProperty(iter80)) {
-              iter80 = iter79[iter80];
-              output.writeString(iter80);
+      for (let iter84 in this.skewedColValues) {
+        if (this.skewedColValues.hasOwnProperty(iter84)) {
+          iter84 = this.skewedColValues[iter84];
+          output.writeListBegin(Thrift.Type.STRING, iter84.length);
+          for (let iter85 in iter84) {
+            if (iter84.hasOwnProperty(iter85)) {
+              iter85 = iter84[iter85];
+              output.writeString(iter85);
             }
           }
           output.writeListEnd();
@@ -1178,18 +1618,18 @@ const SkewedInfo = module.exports.SkewedInfo = class {
     if (this.skewedColValueLocationMaps !== null && this.skewedColValueLocationMaps !== undefined) {
       output.writeFieldBegin('skewedColValueLocationMaps', Thrift.Type.MAP, 3);
       output.writeMapBegin(Thrift.Type.LIST, Thrift.Type.STRING, Thrift.objectLength(this.skewedColValueLocationMaps));
-      for (let kiter81 in this.skewedColValueLocationMaps) {
-        if (this.skewedColValueLocationMaps.hasOwnProperty(kiter81)) {
-          let viter82 = this.skewedColValueLocationMaps[kiter81];
-          output.writeListBegin(Thrift.Type.STRING, kiter81.length);
-          for (let iter83 in kiter81) {
-            if (kiter81.hasOwnProperty(iter83)) {
-              iter83 = kiter81[iter83];
-              output.writeString(iter83);
+      for (let kiter86 in this.skewedColValueLocationMaps) {
+        if (this.skewedColValueLocationMaps.hasOwnProperty(kiter86)) {
+          let viter87 = this.skewedColValueLocationMaps[kiter86];
+          output.writeListBegin(Thrift.Type.STRING, kiter86.length);
+          for (let iter88 in kiter86) {
+            if (kiter86.hasOwnProperty(iter88)) {
+              iter88 = kiter86[iter88];
+              output.writeString(iter88);
             }
           }
           output.writeListEnd();
-          output.writeString(viter82);
+          output.writeString(viter87);
         }
       }
       output.writeMapEnd();
@@ -1268,13 +1708,13 @@ const StorageDescriptor = module.exports.StorageDescriptor = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.cols = [];
-          const _rtmp385 = input.readListBegin();
-          const _size84 = _rtmp385.size || 0;
-          for (let _i86 = 0; _i86 < _size84; ++_i86) {
-            let elem87 = null;
-            elem87 = new ttypes.FieldSchema();
-            elem87.read(input);
-            this.cols.push(elem87);
+          const _rtmp390 = input.readListBegin();
+          const _size89 = _rtmp390.size || 0;
+          for (let _i91 = 0; _i91 < _size89; ++_i91) {
+            let elem92 = null;
+            elem92 = new ttypes.FieldSchema();
+            elem92.read(input);
+            this.cols.push(elem92);
           }
           input.readListEnd();
         } else {
@@ -1327,12 +1767,12 @@ const StorageDescriptor = module.exports.StorageDescriptor = class {
         case 8:
         if (ftype == Thrift.Type.LIST) {
           this.bucketCols = [];
-          const _rtmp389 = input.readListBegin();
-          const _size88 = _rtmp389.size || 0;
-          for (let _i90 = 0; _i90 < _size88; ++_i90) {
-            let elem91 = null;
-            elem91 = input.readString();
-            this.bucketCols.push(elem91);
+          const _rtmp394 = input.readListBegin();
+          const _size93 = _rtmp394.size || 0;
+          for (let _i95 = 0; _i95 < _size93; ++_i95) {
+            let elem96 = null;
+            elem96 = input.readString();
+            this.bucketCols.push(elem96);
           }
           input.readListEnd();
         } else {
@@ -1342,13 +1782,13 @@ const StorageDescriptor = module.exports.StorageDescriptor = class {
         case 9:
         if (ftype == Thrift.Type.LIST) {
           this.sortCols = [];
-          const _rtmp393 = input.readListBegin();
-          const _size92 = _rtmp393.size || 0;
-          for (let _i94 = 0; _i94 < _size92; ++_i94) {
-            let elem95 = null;
-            elem95 = new ttypes.Order();
-            elem95.read(input);
-            this.sortCols.push(elem95);
+          const _rtmp398 = input.readListBegin();
+          const _size97 = _rtmp398.size || 0;
+          for (let _i99 = 0; _i99 < _size97; ++_i99) {
+            let elem100 = null;
+            elem100 = new ttypes.Order();
+            elem100.read(input);
+            this.sortCols.push(elem100);
           }
           input.readListEnd();
         } else {
@@ -1358,14 +1798,14 @@ const StorageDescriptor = module.exports.StorageDescriptor = class {
         case 10:
         if (ftype == Thrift.Type.MAP) {
           this.parameters = {};
-          const _rtmp397 = input.readMapBegin();
-          const _size96 = _rtmp397.size || 0;
-          for (let _i98 = 0; _i98 < _size96; ++_i98) {
-            let key99 = null;
-            let val100 = null;
-            key99 = input.readString();
-            val100 = input.readString();
-            this.parameters[key99] = val100;
+          const _rtmp3102 = input.readMapBegin();
+          const _size101 = _rtmp3102.size || 0;
+          for (let _i103 = 0; _i103 < _size101; ++_i103) {
+            let key104 = null;
+            let val105 = null;
+            key104 = input.readString();
+            val105 = input.readString();
+            this.parameters[key104] = val105;
           }
           input.readMapEnd();
         } else {
@@ -1401,10 +1841,10 @@ const StorageDescriptor = module.exports.StorageDescriptor = class {
     if (this.cols !== null && this.cols !== undefined) {
       output.writeFieldBegin('cols', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.cols.length);
-      for (let iter101 in this.cols) {
-        if (this.cols.hasOwnProperty(iter101)) {
-          iter101 = this.cols[iter101];
-          iter101.write(output);
+      for (let iter106 in this.cols) {
+        if (this.cols.hasOwnProperty(iter106)) {
+          iter106 = this.cols[iter106];
+          iter106.write(output);
         }
       }
       output.writeListEnd();
@@ -1443,10 +1883,10 @@ const StorageDescriptor = module.exports.StorageDescriptor = class {
     if (this.bucketCols !== null && this.bucketCols !== undefined) {
       output.writeFieldBegin('bucketCols', Thrift.Type.LIST, 8);
       output.writeListBegin(Thrift.Type.STRING, this.bucketCols.length);
-      for (let iter102 in this.bucketCols) {
-        if (this.bucketCols.hasOwnProperty(iter102)) {
-          iter102 = this.bucketCols[iter102];
-          output.writeString(iter102);
+      for (let iter107 in this.bucketCols) {
+        if (this.bucketCols.hasOwnProperty(iter107)) {
+          iter107 = this.bucketCols[iter107];
+          output.writeString(iter107);
         }
       }
       output.writeListEnd();
@@ -1455,10 +1895,10 @@ const StorageDescriptor = module.exports.StorageDescriptor = class {
     if (this.sortCols !== null && this.sortCols !== undefined) {
       output.writeFieldBegin('sortCols', Thrift.Type.LIST, 9);
       output.writeListBegin(Thrift.Type.STRUCT, this.sortCols.length);
-      for (let iter103 in this.sortCols) {
-        if (this.sortCols.hasOwnProperty(iter103)) {
-          iter103 = this.sortCols[iter103];
-          iter103.write(output);
+      for (let iter108 in this.sortCols) {
+        if (this.sortCols.hasOwnProperty(iter108)) {
+          iter108 = this.sortCols[iter108];
+          iter108.write(output);
         }
       }
       output.writeListEnd();
@@ -1467,11 +1907,11 @@ const StorageDescriptor = module.exports.StorageDescriptor = class {
     if (this.parameters !== null && this.parameters !== undefined) {
       output.writeFieldBegin('parameters', Thrift.Type.MAP, 10);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.parameters));
-      for (let kiter104 in this.parameters) {
-        if (this.parameters.hasOwnProperty(kiter104)) {
-          let viter105 = this.parameters[kiter104];
-          output.writeString(kiter104);
-          output.writeString(viter105);
+      for (let kiter109 in this.parameters) {
+        if (this.parameters.hasOwnProperty(kiter109)) {
+          let viter110 = this.parameters[kiter109];
+          output.writeString(kiter109);
+          output.writeString(viter110);
         }
       }
       output.writeMapEnd();
@@ -1569,12 +2009,12 @@ const CreationMetadata = module.exports.CreationMetadata = class {
         case 4:
         if (ftype == Thrift.Type.SET) {
           this.tablesUsed = [];
-          const _rtmp3107 = input.readSetBegin();
-          const _size106 = _rtmp3107.size || 0;
-          for (let _i108 = 0; _i108 < _size106; ++_i108) {
-            let elem109 = null;
-            elem109 = input.readString();
-            this.tablesUsed.push(elem109);
+          const _rtmp3112 = input.readSetBegin();
+          const _size111 = _rtmp3112.size || 0;
+          for (let _i113 = 0; _i113 < _size111; ++_i113) {
+            let elem114 = null;
+            elem114 = input.readString();
+            this.tablesUsed.push(elem114);
           }
           input.readSetEnd();
         } else {
@@ -1598,13 +2038,13 @@ const CreationMetadata = module.exports.CreationMetadata = class {
         case 7:
         if (ftype == Thrift.Type.LIST) {
           this.sourceTables = [];
-          const _rtmp3111 = input.readListBegin();
-          const _size110 = _rtmp3111.size || 0;
-          for (let _i112 = 0; _i112 < _size110; ++_i112) {
-            let elem113 = null;
-            elem113 = new ttypes.SourceTable();
-            elem113.read(input);
-            this.sourceTables.push(elem113);
+          const _rtmp3116 = input.readListBegin();
+          const _size115 = _rtmp3116.size || 0;
+          for (let _i117 = 0; _i117 < _size115; ++_i117) {
+            let elem118 = null;
+            elem118 = new ttypes.SourceTable();
+            elem118.read(input);
+            this.sourceTables.push(elem118);
           }
           input.readListEnd();
         } else {
@@ -1640,10 +2080,10 @@ const CreationMetadata = module.exports.CreationMetadata = class {
     if (this.tablesUsed !== null && this.tablesUsed !== undefined) {
       output.writeFieldBegin('tablesUsed', Thrift.Type.SET, 4);
       output.writeSetBegin(Thrift.Type.STRING, this.tablesUsed.length);
-      for (let iter114 in this.tablesUsed) {
-        if (this.tablesUsed.hasOwnProperty(iter114)) {
-          iter114 = this.tablesUsed[iter114];
-          output.writeString(iter114);
+      for (let iter119 in this.tablesUsed) {
+        if (this.tablesUsed.hasOwnProperty(iter119)) {
+          iter119 = this.tablesUsed[iter119];
+          output.writeString(iter119);
         }
       }
       output.writeSetEnd();
@@ -1662,10 +2102,10 @@ const CreationMetadata = module.exports.CreationMetadata = class {
     if (this.sourceTables !== null && this.sourceTables !== undefined) {
       output.writeFieldBegin('sourceTables', Thrift.Type.LIST, 7);
       output.writeListBegin(Thrift.Type.STRUCT, this.sourceTables.length);
-      for (let iter115 in this.sourceTables) {
-        if (this.sourceTables.hasOwnProperty(iter115)) {
-          iter115 = this.sourceTables[iter115];
-          iter115.write(output);
+      for (let iter120 in this.sourceTables) {
+        if (this.sourceTables.hasOwnProperty(iter120)) {
+          iter120 = this.sourceTables[iter120];
+          iter120.write(output);
         }
       }
       output.writeListEnd();
@@ -3291,13 +3731,13 @@ const ColumnStatistics = module.exports.ColumnStatistics = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.statsObj = [];
-          const _rtmp3117 = input.readListBegin();
-          const _size116 = _rtmp3117.size || 0;
-          for (let _i118 = 0; _i118 < _size116; ++_i118) {
-            let elem119 = null;
-            elem119 = new ttypes.ColumnStatisticsObj();
-            elem119.read(input);
-            this.statsObj.push(elem119);
+          const _rtmp3122 = input.readListBegin();
+          const _size121 = _rtmp3122.size || 0;
+          for (let _i123 = 0; _i123 < _size121; ++_i123) {
+            let elem124 = null;
+            elem124 = new ttypes.ColumnStatisticsObj();
+            elem124.read(input);
+            this.statsObj.push(elem124);
           }
           input.readListEnd();
         } else {
@@ -3337,10 +3777,10 @@ const ColumnStatistics = module.exports.ColumnStatistics = class {
     if (this.statsObj !== null && this.statsObj !== undefined) {
       output.writeFieldBegin('statsObj', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRUCT, this.statsObj.length);
-      for (let iter120 in this.statsObj) {
-        if (this.statsObj.hasOwnProperty(iter120)) {
-          iter120 = this.statsObj[iter120];
-          iter120.write(output);
+      for (let iter125 in this.statsObj) {
+        if (this.statsObj.hasOwnProperty(iter125)) {
+          iter125 = this.statsObj[iter125];
+          iter125.write(output);
         }
       }
       output.writeListEnd();
@@ -3407,12 +3847,12 @@ const FileMetadata = module.exports.FileMetadata = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.data = [];
-          const _rtmp3122 = input.readListBegin();
-          const _size121 = _rtmp3122.size || 0;
-          for (let _i123 = 0; _i123 < _size121; ++_i123) {
-            let elem124 = null;
-            elem124 = input.readBinary();
-            this.data.push(elem124);
+          const _rtmp3127 = input.readListBegin();
+          const _size126 = _rtmp3127.size || 0;
+          for (let _i128 = 0; _i128 < _size126; ++_i128) {
+            let elem129 = null;
+            elem129 = input.readBinary();
+            this.data.push(elem129);
           }
           input.readListEnd();
         } else {
@@ -3443,10 +3883,10 @@ const FileMetadata = module.exports.FileMetadata = class {
     if (this.data !== null && this.data !== undefined) {
       output.writeFieldBegin('data', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.data.length);
-      for (let iter125 in this.data) {
-        if (this.data.hasOwnProperty(iter125)) {
-          iter125 = this.data[iter125];
-          output.writeBinary(iter125);
+      for (let iter130 in this.data) {
+        if (this.data.hasOwnProperty(iter130)) {
+          iter130 = this.data[iter130];
+          output.writeBinary(iter130);
         }
       }
       output.writeListEnd();
@@ -3483,22 +3923,22 @@ const ObjectDictionary = module.exports.ObjectDictionary = class {
         case 1:
         if (ftype == Thrift.Type.MAP) {
           this.values = {};
-          const _rtmp3127 = input.readMapBegin();
-          const _size126 = _rtmp3127.size || 0;
-          for (let _i128 = 0; _i128 < _size126; ++_i128) {
-            let key129 = null;
-            let val130 = null;
-            key129 = input.readString();
-            val130 = [];
-            const _rtmp3132 = input.readListBegin();
-            const _size131 = _rtmp3132.size || 0;
-            for (let _i133 = 0; _i133 < _size131; ++_i133) {
-              let elem134 = null;
-              elem134 = input.readBinary();
-              val130.push(elem134);
+          const _rtmp3132 = input.readMapBegin();
+          const _size131 = _rtmp3132.size || 0;
+          for (let _i133 = 0; _i133 < _size131; ++_i133) {
+            let key134 = null;
+            let val135 = null;
+            key134 = input.readString();
+            val135 = [];
+            const _rtmp3137 = input.readListBegin();
+            const _size136 = _rtmp3137.size || 0;
+            for (let _i138 = 0; _i138 < _size136; ++_i138) {
+              let elem139 = null;
+              elem139 = input.readBinary();
+              val135.push(elem139);
             }
             input.readListEnd();
-            this.values[key129] = val130;
+            this.values[key134] = val135;
           }
           input.readMapEnd();
         } else {
@@ -3522,15 +3962,15 @@ const ObjectDictionary = module.exports.ObjectDictionary = class {
     if (this.values !== null && this.values !== undefined) {
       output.writeFieldBegin('values', Thrift.Type.MAP, 1);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.LIST, Thrift.objectLength(this.values));
-      for (let kiter135 in this.values) {
-        if (this.values.hasOwnProperty(kiter135)) {
-          let viter136 = this.values[kiter135];
-          output.writeString(kiter135);
-          output.writeListBegin(Thrift.Type.STRING, viter136.length);
-          for (let iter137 in viter136) {
-            if (viter136.hasOwnProperty(iter137)) {
-              iter137 = viter136[iter137];
-              output.writeBinary(iter137);
+      for (let kiter140 in this.values) {
+        if (this.values.hasOwnProperty(kiter140)) {
+          let viter141 = this.values[kiter140];
+          output.writeString(kiter140);
+          output.writeListBegin(Thrift.Type.STRING, viter141.length);
+          for (let iter142 in viter141) {
+            if (viter141.hasOwnProperty(iter142)) {
+              iter142 = viter141[iter142];
+              output.writeBinary(iter142);
             }
           }
           output.writeListEnd();
@@ -3726,13 +4166,13 @@ const Table = module.exports.Table = class {
         case 8:
         if (ftype == Thrift.Type.LIST) {
           this.partitionKeys = [];
-          const _rtmp3139 = input.readListBegin();
-          const _size138 = _rtmp3139.size || 0;
-          for (let _i140 = 0; _i140 < _size138; ++_i140) {
-            let elem141 = null;
-            elem141 = new ttypes.FieldSchema();
-            elem141.read(input);
-            this.partitionKeys.push(elem141);
+          const _rtmp3144 = input.readListBegin();
+          const _size143 = _rtmp3144.size || 0;
+          for (let _i145 = 0; _i145 < _size143; ++_i145) {
+            let elem146 = null;
+            elem146 = new ttypes.FieldSchema();
+            elem146.read(input);
+            this.partitionKeys.push(elem146);
           }
           input.readListEnd();
         } else {
@@ -3742,14 +4182,14 @@ const Table = module.exports.Table = class {
         case 9:
         if (ftype == Thrift.Type.MAP) {
           this.parameters = {};
-          const _rtmp3143 = input.readMapBegin();
-          const _size142 = _rtmp3143.size || 0;
-          for (let _i144 = 0; _i144 < _size142; ++_i144) {
-            let key145 = null;
-            let val146 = null;
-            key145 = input.readString();
-            val146 = input.readString();
-            this.parameters[key145] = val146;
+          const _rtmp3148 = input.readMapBegin();
+          const _size147 = _rtmp3148.size || 0;
+          for (let _i149 = 0; _i149 < _size147; ++_i149) {
+            let key150 = null;
+            let val151 = null;
+            key150 = input.readString();
+            val151 = input.readString();
+            this.parameters[key150] = val151;
           }
           input.readMapEnd();
         } else {
@@ -3853,12 +4293,12 @@ const Table = module.exports.Table = class {
         case 23:
         if (ftype == Thrift.Type.LIST) {
           this.requiredReadCapabilities = [];
-          const _rtmp3148 = input.readListBegin();
-          const _size147 = _rtmp3148.size || 0;
-          for (let _i149 = 0; _i149 < _size147; ++_i149) {
-            let elem150 = null;
-            elem150 = input.readString();
-            this.requiredReadCapabilities.push(elem150);
+          const _rtmp3153 = input.readListBegin();
+          const _size152 = _rtmp3153.size || 0;
+          for (let _i154 = 0; _i154 < _size152; ++_i154) {
+            let elem155 = null;
+            elem155 = input.readString();
+            this.requiredReadCapabilities.push(elem155);
           }
           input.readListEnd();
         } else {
@@ -3868,12 +4308,12 @@ const Table = module.exports.Table = class {
         case 24:
         if (ftype == Thrift.Type.LIST) {
           this.requiredWriteCapabilities = [];
-          const _rtmp3152 = input.readListBegin();
-          const _size151 = _rtmp3152.size || 0;
-          for (let _i153 = 0; _i153 < _size151; ++_i153) {
-            let elem154 = null;
-            elem154 = input.readString();
-            this.requiredWriteCapabilities.push(elem154);
+          const _rtmp3157 = input.readListBegin();
+          const _size156 = _rtmp3157.size || 0;
+          for (let _i158 = 0; _i158 < _size156; ++_i158) {
+            let elem159 = null;
+            elem159 = input.readString();
+            this.requiredWriteCapabilities.push(elem159);
           }
           input.readListEnd();
         } else {
@@ -3959,10 +4399,10 @@ const Table = module.exports.Table = class {
     if (this.partitionKeys !== null && this.partitionKeys !== undefined) {
       output.writeFieldBegin('partitionKeys', Thrift.Type.LIST, 8);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitionKeys.length);
-      for (let iter155 in this.partitionKeys) {
-        if (this.partitionKeys.hasOwnProperty(iter155)) {
-          iter155 = this.partitionKeys[iter155];
-          iter155.write(output);
+      for (let iter160 in this.partitionKeys) {
+        if (this.partitionKeys.hasOwnProperty(iter160)) {
+          iter160 = this.partitionKeys[iter160];
+          iter160.write(output);
         }
       }
       output.writeListEnd();
@@ -3971,11 +4411,11 @@ const Table = module.exports.Table = class {
     if (this.parameters !== null && this.parameters !== undefined) {
       output.writeFieldBegin('parameters', Thrift.Type.MAP, 9);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.parameters));
-      for (let kiter156 in this.parameters) {
-        if (this.parameters.hasOwnProperty(kiter156)) {
-          let viter157 = this.parameters[kiter156];
-          output.writeString(kiter156);
-          output.writeString(viter157);
+      for (let kiter161 in this.parameters) {
+        if (this.parameters.hasOwnProperty(kiter161)) {
+          let viter162 = this.parameters[kiter161];
+          output.writeString(kiter161);
+          output.writeString(viter162);
         }
       }
       output.writeMapEnd();
@@ -4049,10 +4489,10 @@ const Table = module.exports.Table = class {
     if (this.requiredReadCapabilities !== null && this.requiredReadCapabilities !== undefined) {
       output.writeFieldBegin('requiredReadCapabilities', Thrift.Type.LIST, 23);
       output.writeListBegin(Thrift.Type.STRING, this.requiredReadCapabilities.length);
-      for (let iter158 in this.requiredReadCapabilities) {
-        if (this.requiredReadCapabilities.hasOwnProperty(iter158)) {
-          iter158 = this.requiredReadCapabilities[iter158];
-          output.writeString(iter158);
+      for (let iter163 in this.requiredReadCapabilities) {
+        if (this.requiredReadCapabilities.hasOwnProperty(iter163)) {
+          iter163 = this.requiredReadCapabilities[iter163];
+          output.writeString(iter163);
         }
       }
       output.writeListEnd();
@@ -4061,10 +4501,10 @@ const Table = module.exports.Table = class {
     if (this.requiredWriteCapabilities !== null && this.requiredWriteCapabilities !== undefined) {
       output.writeFieldBegin('requiredWriteCapabilities', Thrift.Type.LIST, 24);
       output.writeListBegin(Thrift.Type.STRING, this.requiredWriteCapabilities.length);
-      for (let iter159 in this.requiredWriteCapabilities) {
-        if (this.requiredWriteCapabilities.hasOwnProperty(iter159)) {
-          iter159 = this.requiredWriteCapabilities[iter159];
-          output.writeString(iter159);
+      for (let iter164 in this.requiredWriteCapabilities) {
+        if (this.requiredWriteCapabilities.hasOwnProperty(iter164)) {
+          iter164 = this.requiredWriteCapabilities[iter164];
+          output.writeString(iter164);
         }
       }
       output.writeListEnd();
@@ -4273,12 +4713,12 @@ const Partition = module.exports.Partition = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.values = [];
-          const _rtmp3161 = input.readListBegin();
-          const _size160 = _rtmp3161.size || 0;
-          for (let _i162 = 0; _i162 < _size160; ++_i162) {
-            let elem163 = null;
-            elem163 = input.readString();
-            this.values.push(elem163);
+          const _rtmp3166 = input.readListBegin();
+          const _size165 = _rtmp3166.size || 0;
+          for (let _i167 = 0; _i167 < _size165; ++_i167) {
+            let elem168 = null;
+            elem168 = input.readString();
+            this.values.push(elem168);
           }
           input.readListEnd();
         } else {
@@ -4324,14 +4764,14 @@ const Partition = module.exports.Partition = class {
         case 7:
         if (ftype == Thrift.Type.MAP) {
           this.parameters = {};
-          const _rtmp3165 = input.readMapBegin();
-          const _size164 = _rtmp3165.size || 0;
-          for (let _i166 = 0; _i166 < _size164; ++_i166) {
-            let key167 = null;
-            let val168 = null;
-            key167 = input.readString();
-            val168 = input.readString();
-            this.parameters[key167] = val168;
+          const _rtmp3170 = input.readMapBegin();
+          const _size169 = _rtmp3170.size || 0;
+          for (let _i171 = 0; _i171 < _size169; ++_i171) {
+            let key172 = null;
+            let val173 = null;
+            key172 = input.readString();
+            val173 = input.readString();
+            this.parameters[key172] = val173;
           }
           input.readMapEnd();
         } else {
@@ -4397,10 +4837,10 @@ const Partition = module.exports.Partition = class {
     if (this.values !== null && this.values !== undefined) {
       output.writeFieldBegin('values', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRING, this.values.length);
-      for (let iter169 in this.values) {
-        if (this.values.hasOwnProperty(iter169)) {
-          iter169 = this.values[iter169];
-          output.writeString(iter169);
+      for (let iter174 in this.values) {
+        if (this.values.hasOwnProperty(iter174)) {
+          iter174 = this.values[iter174];
+          output.writeString(iter174);
         }
       }
       output.writeListEnd();
@@ -4434,11 +4874,11 @@ const Partition = module.exports.Partition = class {
     if (this.parameters !== null && this.parameters !== undefined) {
       output.writeFieldBegin('parameters', Thrift.Type.MAP, 7);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.parameters));
-      for (let kiter170 in this.parameters) {
-        if (this.parameters.hasOwnProperty(kiter170)) {
-          let viter171 = this.parameters[kiter170];
-          output.writeString(kiter170);
-          output.writeString(viter171);
+      for (let kiter175 in this.parameters) {
+        if (this.parameters.hasOwnProperty(kiter175)) {
+          let viter176 = this.parameters[kiter175];
+          output.writeString(kiter175);
+          output.writeString(viter176);
         }
       }
       output.writeMapEnd();
@@ -4472,6 +4912,482 @@ const Partition = module.exports.Partition = class {
     if (this.fileMetadata !== null && this.fileMetadata !== undefined) {
       output.writeFieldBegin('fileMetadata', Thrift.Type.STRUCT, 13);
       this.fileMetadata.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const PartitionWithoutSD = module.exports.PartitionWithoutSD = class {
+  constructor(args) {
+    this.values = null;
+    this.createTime = null;
+    this.lastAccessTime = null;
+    this.relativePath = null;
+    this.parameters = null;
+    this.privileges = null;
+    if (args) {
+      if (args.values !== undefined && args.values !== null) {
+        this.values = Thrift.copyList(args.values, [null]);
+      }
+      if (args.createTime !== undefined && args.createTime !== null) {
+        this.createTime = args.createTime;
+      }
+      if (args.lastAccessTime !== undefined && args.lastAccessTime !== null) {
+        this.lastAccessTime = args.lastAccessTime;
+      }
+      if (args.relativePath !== undefined && args.relativePath !== null) {
+        this.relativePath = args.relativePath;
+      }
+      if (args.parameters !== undefined && args.parameters !== null) {
+        this.parameters = Thrift.copyMap(args.parameters, [null]);
+      }
+      if (args.privileges !== undefined && args.privileges !== null) {
+        this.privileges = new ttypes.PrincipalPrivilegeSet(args.privileges);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.LIST) {
+          this.values = [];
+          const _rtmp3178 = input.readListBegin();
+          const _size177 = _rtmp3178.size || 0;
+          for (let _i179 = 0; _i179 < _size177; ++_i179) {
+            let elem180 = null;
+            elem180 = input.readString();
+            this.values.push(elem180);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.I32) {
+          this.createTime = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.I32) {
+          this.lastAccessTime = input.readI32();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.relativePath = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.MAP) {
+          this.parameters = {};
+          const _rtmp3182 = input.readMapBegin();
+          const _size181 = _rtmp3182.size || 0;
+          for (let _i183 = 0; _i183 < _size181; ++_i183) {
+            let key184 = null;
+            let val185 = null;
+            key184 = input.readString();
+            val185 = input.readString();
+            this.parameters[key184] = val185;
+          }
+          input.readMapEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.privileges = new ttypes.PrincipalPrivilegeSet();
+          this.privileges.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('PartitionWithoutSD');
+    if (this.values !== null && this.values !== undefined) {
+      output.writeFieldBegin('values', Thrift.Type.LIST, 1);
+      output.writeListBegin(Thrift.Type.STRING, this.values.length);
+      for (let iter186 in this.values) {
+        if (this.values.hasOwnProperty(iter186)) {
+          iter186 = this.values[iter186];
+          output.writeString(iter186);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.createTime !== null && this.createTime !== undefined) {
+      output.writeFieldBegin('createTime', Thrift.Type.I32, 2);
+      output.writeI32(this.createTime);
+      output.writeFieldEnd();
+    }
+    if (this.lastAccessTime !== null && this.lastAccessTime !== undefined) {
+      output.writeFieldBegin('lastAccessTime', Thrift.Type.I32, 3);
+      output.writeI32(this.lastAccessTime);
+      output.writeFieldEnd();
+    }
+    if (this.relativePath !== null && this.relativePath !== undefined) {
+      output.writeFieldBegin('relativePath', Thrift.Type.STRING, 4);
+      output.writeString(this.relativePath);
+      output.writeFieldEnd();
+    }
+    if (this.parameters !== null && this.parameters !== undefined) {
+      output.writeFieldBegin('parameters', Thrift.Type.MAP, 5);
+      output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.parameters));
+      for (let kiter187 in this.parameters) {
+        if (this.parameters.hasOwnProperty(kiter187)) {
+          let viter188 = this.parameters[kiter187];
+          output.writeString(kiter187);
+          output.writeString(viter188);
+        }
+      }
+      output.writeMapEnd();
+      output.writeFieldEnd();
+    }
+    if (this.privileges !== null && this.privileges !== undefined) {
+      output.writeFieldBegin('privileges', Thrift.Type.STRUCT, 6);
+      this.privileges.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const PartitionSpecWithSharedSD = module.exports.PartitionSpecWithSharedSD = class {
+  constructor(args) {
+    this.partitions = null;
+    this.sd = null;
+    if (args) {
+      if (args.partitions !== undefined && args.partitions !== null) {
+        this.partitions = Thrift.copyList(args.partitions, [ttypes.PartitionWithoutSD]);
+      }
+      if (args.sd !== undefined && args.sd !== null) {
+        this.sd = new ttypes.StorageDescriptor(args.sd);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.LIST) {
+          this.partitions = [];
+          const _rtmp3190 = input.readListBegin();
+          const _size189 = _rtmp3190.size || 0;
+          for (let _i191 = 0; _i191 < _size189; ++_i191) {
+            let elem192 = null;
+            elem192 = new ttypes.PartitionWithoutSD();
+            elem192.read(input);
+            this.partitions.push(elem192);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.sd = new ttypes.StorageDescriptor();
+          this.sd.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('PartitionSpecWithSharedSD');
+    if (this.partitions !== null && this.partitions !== undefined) {
+      output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
+      output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
+      for (let iter193 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter193)) {
+          iter193 = this.partitions[iter193];
+          iter193.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.sd !== null && this.sd !== undefined) {
+      output.writeFieldBegin('sd', Thrift.Type.STRUCT, 2);
+      this.sd.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const PartitionListComposingSpec = module.exports.PartitionListComposingSpec = class {
+  constructor(args) {
+    this.partitions = null;
+    if (args) {
+      if (args.partitions !== undefined && args.partitions !== null) {
+        this.partitions = Thrift.copyList(args.partitions, [ttypes.Partition]);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.LIST) {
+          this.partitions = [];
+          const _rtmp3195 = input.readListBegin();
+          const _size194 = _rtmp3195.size || 0;
+          for (let _i196 = 0; _i196 < _size194; ++_i196) {
+            let elem197 = null;
+            elem197 = new ttypes.Partition();
+            elem197.read(input);
+            this.partitions.push(elem197);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('PartitionListComposingSpec');
+    if (this.partitions !== null && this.partitions !== undefined) {
+      output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
+      output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
+      for (let iter198 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter198)) {
+          iter198 = this.partitions[iter198];
+          iter198.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const PartitionSpec = module.exports.PartitionSpec = class {
+  constructor(args) {
+    this.dbName = null;
+    this.tableName = null;
+    this.rootPath = null;
+    this.sharedSDPartitionSpec = null;
+    this.partitionList = null;
+    this.catName = null;
+    this.writeId = new Int64(-1);
+    this.isStatsCompliant = null;
+    if (args) {
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      }
+      if (args.tableName !== undefined && args.tableName !== null) {
+        this.tableName = args.tableName;
+      }
+      if (args.rootPath !== undefined && args.rootPath !== null) {
+        this.rootPath = args.rootPath;
+      }
+      if (args.sharedSDPartitionSpec !== undefined && args.sharedSDPartitionSpec !== null) {
+        this.sharedSDPartitionSpec = new ttypes.PartitionSpecWithSharedSD(args.sharedSDPartitionSpec);
+      }
+      if (args.partitionList !== undefined && args.partitionList !== null) {
+        this.partitionList = new ttypes.PartitionListComposingSpec(args.partitionList);
+      }
+      if (args.catName !== undefined && args.catName !== null) {
+        this.catName = args.catName;
+      }
+      if (args.writeId !== undefined && args.writeId !== null) {
+        this.writeId = args.writeId;
+      }
+      if (args.isStatsCompliant !== undefined && args.isStatsCompliant !== null) {
+        this.isStatsCompliant = args.isStatsCompliant;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.tableName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.rootPath = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.sharedSDPartitionSpec = new ttypes.PartitionSpecWithSharedSD();
+          this.sharedSDPartitionSpec.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.partitionList = new ttypes.PartitionListComposingSpec();
+          this.partitionList.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.STRING) {
+          this.catName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 7:
+        if (ftype == Thrift.Type.I64) {
+          this.writeId = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 8:
+        if (ftype == Thrift.Type.BOOL) {
+          this.isStatsCompliant = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('PartitionSpec');
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 1);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.tableName !== null && this.tableName !== undefined) {
+      output.writeFieldBegin('tableName', Thrift.Type.STRING, 2);
+      output.writeString(this.tableName);
+      output.writeFieldEnd();
+    }
+    if (this.rootPath !== null && this.rootPath !== undefined) {
+      output.writeFieldBegin('rootPath', Thrift.Type.STRING, 3);
+      output.writeString(this.rootPath);
+      output.writeFieldEnd();
+    }
+    if (this.sharedSDPartitionSpec !== null && this.sharedSDPartitionSpec !== undefined) {
+      output.writeFieldBegin('sharedSDPartitionSpec', Thrift.Type.STRUCT, 4);
+      this.sharedSDPartitionSpec.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.partitionList !== null && this.partitionList !== undefined) {
+      output.writeFieldBegin('partitionList', Thrift.Type.STRUCT, 5);
+      this.partitionList.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.catName !== null && this.catName !== undefined) {
+      output.writeFieldBegin('catName', Thrift.Type.STRING, 6);
+      output.writeString(this.catName);
+      output.writeFieldEnd();
+    }
+    if (this.writeId !== null && this.writeId !== undefined) {
+      output.writeFieldBegin('writeId', Thrift.Type.I64, 7);
+      output.writeI64(this.writeId);
+      output.writeFieldEnd();
+    }
+    if (this.isStatsCompliant !== null && this.isStatsCompliant !== undefined) {
+      output.writeFieldBegin('isStatsCompliant', Thrift.Type.BOOL, 8);
+      output.writeBool(this.isStatsCompliant);
       output.writeFieldEnd();
     }
     output.writeFieldStop();
@@ -4768,13 +5684,13 @@ const Function = module.exports.Function = class {
         case 8:
         if (ftype == Thrift.Type.LIST) {
           this.resourceUris = [];
-          const _rtmp3173 = input.readListBegin();
-          const _size172 = _rtmp3173.size || 0;
-          for (let _i174 = 0; _i174 < _size172; ++_i174) {
-            let elem175 = null;
-            elem175 = new ttypes.ResourceUri();
-            elem175.read(input);
-            this.resourceUris.push(elem175);
+          const _rtmp3200 = input.readListBegin();
+          const _size199 = _rtmp3200.size || 0;
+          for (let _i201 = 0; _i201 < _size199; ++_i201) {
+            let elem202 = null;
+            elem202 = new ttypes.ResourceUri();
+            elem202.read(input);
+            this.resourceUris.push(elem202);
           }
           input.readListEnd();
         } else {
@@ -4837,10 +5753,10 @@ const Function = module.exports.Function = class {
     if (this.resourceUris !== null && this.resourceUris !== undefined) {
       output.writeFieldBegin('resourceUris', Thrift.Type.LIST, 8);
       output.writeListBegin(Thrift.Type.STRUCT, this.resourceUris.length);
-      for (let iter176 in this.resourceUris) {
-        if (this.resourceUris.hasOwnProperty(iter176)) {
-          iter176 = this.resourceUris[iter176];
-          iter176.write(output);
+      for (let iter203 in this.resourceUris) {
+        if (this.resourceUris.hasOwnProperty(iter203)) {
+          iter203 = this.resourceUris[iter203];
+          iter203.write(output);
         }
       }
       output.writeListEnd();
@@ -4880,13 +5796,13 @@ const GetAllFunctionsResponse = module.exports.GetAllFunctionsResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.functions = [];
-          const _rtmp3178 = input.readListBegin();
-          const _size177 = _rtmp3178.size || 0;
-          for (let _i179 = 0; _i179 < _size177; ++_i179) {
-            let elem180 = null;
-            elem180 = new ttypes.Function();
-            elem180.read(input);
-            this.functions.push(elem180);
+          const _rtmp3205 = input.readListBegin();
+          const _size204 = _rtmp3205.size || 0;
+          for (let _i206 = 0; _i206 < _size204; ++_i206) {
+            let elem207 = null;
+            elem207 = new ttypes.Function();
+            elem207.read(input);
+            this.functions.push(elem207);
           }
           input.readListEnd();
         } else {
@@ -4910,10 +5826,10 @@ const GetAllFunctionsResponse = module.exports.GetAllFunctionsResponse = class {
     if (this.functions !== null && this.functions !== undefined) {
       output.writeFieldBegin('functions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.functions.length);
-      for (let iter181 in this.functions) {
-        if (this.functions.hasOwnProperty(iter181)) {
-          iter181 = this.functions[iter181];
-          iter181.write(output);
+      for (let iter208 in this.functions) {
+        if (this.functions.hasOwnProperty(iter208)) {
+          iter208 = this.functions[iter208];
+          iter208.write(output);
         }
       }
       output.writeListEnd();
@@ -4950,12 +5866,12 @@ const ClientCapabilities = module.exports.ClientCapabilities = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.values = [];
-          const _rtmp3183 = input.readListBegin();
-          const _size182 = _rtmp3183.size || 0;
-          for (let _i184 = 0; _i184 < _size182; ++_i184) {
-            let elem185 = null;
-            elem185 = input.readI32();
-            this.values.push(elem185);
+          const _rtmp3210 = input.readListBegin();
+          const _size209 = _rtmp3210.size || 0;
+          for (let _i211 = 0; _i211 < _size209; ++_i211) {
+            let elem212 = null;
+            elem212 = input.readI32();
+            this.values.push(elem212);
           }
           input.readListEnd();
         } else {
@@ -4979,10 +5895,10 @@ const ClientCapabilities = module.exports.ClientCapabilities = class {
     if (this.values !== null && this.values !== undefined) {
       output.writeFieldBegin('values', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.I32, this.values.length);
-      for (let iter186 in this.values) {
-        if (this.values.hasOwnProperty(iter186)) {
-          iter186 = this.values[iter186];
-          output.writeI32(iter186);
+      for (let iter213 in this.values) {
+        if (this.values.hasOwnProperty(iter213)) {
+          iter213 = this.values[iter213];
+          output.writeI32(iter213);
         }
       }
       output.writeListEnd();
@@ -5025,12 +5941,12 @@ const GetProjectionsSpec = module.exports.GetProjectionsSpec = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.fieldList = [];
-          const _rtmp3188 = input.readListBegin();
-          const _size187 = _rtmp3188.size || 0;
-          for (let _i189 = 0; _i189 < _size187; ++_i189) {
-            let elem190 = null;
-            elem190 = input.readString();
-            this.fieldList.push(elem190);
+          const _rtmp3215 = input.readListBegin();
+          const _size214 = _rtmp3215.size || 0;
+          for (let _i216 = 0; _i216 < _size214; ++_i216) {
+            let elem217 = null;
+            elem217 = input.readString();
+            this.fieldList.push(elem217);
           }
           input.readListEnd();
         } else {
@@ -5065,10 +5981,10 @@ const GetProjectionsSpec = module.exports.GetProjectionsSpec = class {
     if (this.fieldList !== null && this.fieldList !== undefined) {
       output.writeFieldBegin('fieldList', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRING, this.fieldList.length);
-      for (let iter191 in this.fieldList) {
-        if (this.fieldList.hasOwnProperty(iter191)) {
-          iter191 = this.fieldList[iter191];
-          output.writeString(iter191);
+      for (let iter218 in this.fieldList) {
+        if (this.fieldList.hasOwnProperty(iter218)) {
+          iter218 = this.fieldList[iter218];
+          output.writeString(iter218);
         }
       }
       output.writeListEnd();
@@ -5139,12 +6055,12 @@ const GetDatabaseRequest = module.exports.GetDatabaseRequest = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3193 = input.readListBegin();
-          const _size192 = _rtmp3193.size || 0;
-          for (let _i194 = 0; _i194 < _size192; ++_i194) {
-            let elem195 = null;
-            elem195 = input.readString();
-            this.processorCapabilities.push(elem195);
+          const _rtmp3220 = input.readListBegin();
+          const _size219 = _rtmp3220.size || 0;
+          for (let _i221 = 0; _i221 < _size219; ++_i221) {
+            let elem222 = null;
+            elem222 = input.readString();
+            this.processorCapabilities.push(elem222);
           }
           input.readListEnd();
         } else {
@@ -5182,10 +6098,10 @@ const GetDatabaseRequest = module.exports.GetDatabaseRequest = class {
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter196 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter196)) {
-          iter196 = this.processorCapabilities[iter196];
-          output.writeString(iter196);
+      for (let iter223 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter223)) {
+          iter223 = this.processorCapabilities[iter223];
+          output.writeString(iter223);
         }
       }
       output.writeListEnd();
@@ -5296,14 +6212,14 @@ const CreateDatabaseRequest = module.exports.CreateDatabaseRequest = class {
         case 4:
         if (ftype == Thrift.Type.MAP) {
           this.parameters = {};
-          const _rtmp3198 = input.readMapBegin();
-          const _size197 = _rtmp3198.size || 0;
-          for (let _i199 = 0; _i199 < _size197; ++_i199) {
-            let key200 = null;
-            let val201 = null;
-            key200 = input.readString();
-            val201 = input.readString();
-            this.parameters[key200] = val201;
+          const _rtmp3225 = input.readMapBegin();
+          const _size224 = _rtmp3225.size || 0;
+          for (let _i226 = 0; _i226 < _size224; ++_i226) {
+            let key227 = null;
+            let val228 = null;
+            key227 = input.readString();
+            val228 = input.readString();
+            this.parameters[key227] = val228;
           }
           input.readMapEnd();
         } else {
@@ -5403,11 +6319,11 @@ const CreateDatabaseRequest = module.exports.CreateDatabaseRequest = class {
     if (this.parameters !== null && this.parameters !== undefined) {
       output.writeFieldBegin('parameters', Thrift.Type.MAP, 4);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.STRING, Thrift.objectLength(this.parameters));
-      for (let kiter202 in this.parameters) {
-        if (this.parameters.hasOwnProperty(kiter202)) {
-          let viter203 = this.parameters[kiter202];
-          output.writeString(kiter202);
-          output.writeString(viter203);
+      for (let kiter229 in this.parameters) {
+        if (this.parameters.hasOwnProperty(kiter229)) {
+          let viter230 = this.parameters[kiter229];
+          output.writeString(kiter229);
+          output.writeString(viter230);
         }
       }
       output.writeMapEnd();
@@ -5456,6 +6372,401 @@ const CreateDatabaseRequest = module.exports.CreateDatabaseRequest = class {
     if (this.remote_dbname !== null && this.remote_dbname !== undefined) {
       output.writeFieldBegin('remote_dbname', Thrift.Type.STRING, 13);
       output.writeString(this.remote_dbname);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const AlterDatabaseRequest = module.exports.AlterDatabaseRequest = class {
+  constructor(args) {
+    this.oldDbName = null;
+    this.newDb = null;
+    if (args) {
+      if (args.oldDbName !== undefined && args.oldDbName !== null) {
+        this.oldDbName = args.oldDbName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field oldDbName is unset!');
+      }
+      if (args.newDb !== undefined && args.newDb !== null) {
+        this.newDb = new ttypes.Database(args.newDb);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field newDb is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.oldDbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.newDb = new ttypes.Database();
+          this.newDb.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('AlterDatabaseRequest');
+    if (this.oldDbName !== null && this.oldDbName !== undefined) {
+      output.writeFieldBegin('oldDbName', Thrift.Type.STRING, 1);
+      output.writeString(this.oldDbName);
+      output.writeFieldEnd();
+    }
+    if (this.newDb !== null && this.newDb !== undefined) {
+      output.writeFieldBegin('newDb', Thrift.Type.STRUCT, 2);
+      this.newDb.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TruncateTableRequest = module.exports.TruncateTableRequest = class {
+  constructor(args) {
+    this.dbName = null;
+    this.tableName = null;
+    this.partNames = null;
+    this.writeId = new Int64(-1);
+    this.validWriteIdList = null;
+    this.environmentContext = null;
+    if (args) {
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field dbName is unset!');
+      }
+      if (args.tableName !== undefined && args.tableName !== null) {
+        this.tableName = args.tableName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field tableName is unset!');
+      }
+      if (args.partNames !== undefined && args.partNames !== null) {
+        this.partNames = Thrift.copyList(args.partNames, [null]);
+      }
+      if (args.writeId !== undefined && args.writeId !== null) {
+        this.writeId = args.writeId;
+      }
+      if (args.validWriteIdList !== undefined && args.validWriteIdList !== null) {
+        this.validWriteIdList = args.validWriteIdList;
+      }
+      if (args.environmentContext !== undefined && args.environmentContext !== null) {
+        this.environmentContext = new ttypes.EnvironmentContext(args.environmentContext);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.tableName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.LIST) {
+          this.partNames = [];
+          const _rtmp3232 = input.readListBegin();
+          const _size231 = _rtmp3232.size || 0;
+          for (let _i233 = 0; _i233 < _size231; ++_i233) {
+            let elem234 = null;
+            elem234 = input.readString();
+            this.partNames.push(elem234);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.I64) {
+          this.writeId = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRING) {
+          this.validWriteIdList = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.environmentContext = new ttypes.EnvironmentContext();
+          this.environmentContext.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TruncateTableRequest');
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 1);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.tableName !== null && this.tableName !== undefined) {
+      output.writeFieldBegin('tableName', Thrift.Type.STRING, 2);
+      output.writeString(this.tableName);
+      output.writeFieldEnd();
+    }
+    if (this.partNames !== null && this.partNames !== undefined) {
+      output.writeFieldBegin('partNames', Thrift.Type.LIST, 3);
+      output.writeListBegin(Thrift.Type.STRING, this.partNames.length);
+      for (let iter235 in this.partNames) {
+        if (this.partNames.hasOwnProperty(iter235)) {
+          iter235 = this.partNames[iter235];
+          output.writeString(iter235);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.writeId !== null && this.writeId !== undefined) {
+      output.writeFieldBegin('writeId', Thrift.Type.I64, 4);
+      output.writeI64(this.writeId);
+      output.writeFieldEnd();
+    }
+    if (this.validWriteIdList !== null && this.validWriteIdList !== undefined) {
+      output.writeFieldBegin('validWriteIdList', Thrift.Type.STRING, 5);
+      output.writeString(this.validWriteIdList);
+      output.writeFieldEnd();
+    }
+    if (this.environmentContext !== null && this.environmentContext !== undefined) {
+      output.writeFieldBegin('environmentContext', Thrift.Type.STRUCT, 6);
+      this.environmentContext.write(output);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const TruncateTableResponse = module.exports.TruncateTableResponse = class {
+  constructor(args) {
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      input.skip(ftype);
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('TruncateTableResponse');
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const AppendPartitionsRequest = module.exports.AppendPartitionsRequest = class {
+  constructor(args) {
+    this.catalogName = null;
+    this.dbName = null;
+    this.tableName = null;
+    this.name = null;
+    this.partVals = null;
+    this.environmentContext = null;
+    if (args) {
+      if (args.catalogName !== undefined && args.catalogName !== null) {
+        this.catalogName = args.catalogName;
+      }
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field dbName is unset!');
+      }
+      if (args.tableName !== undefined && args.tableName !== null) {
+        this.tableName = args.tableName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field tableName is unset!');
+      }
+      if (args.name !== undefined && args.name !== null) {
+        this.name = args.name;
+      }
+      if (args.partVals !== undefined && args.partVals !== null) {
+        this.partVals = Thrift.copyList(args.partVals, [null]);
+      }
+      if (args.environmentContext !== undefined && args.environmentContext !== null) {
+        this.environmentContext = new ttypes.EnvironmentContext(args.environmentContext);
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.catalogName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.tableName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.STRING) {
+          this.name = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.LIST) {
+          this.partVals = [];
+          const _rtmp3237 = input.readListBegin();
+          const _size236 = _rtmp3237.size || 0;
+          for (let _i238 = 0; _i238 < _size236; ++_i238) {
+            let elem239 = null;
+            elem239 = input.readString();
+            this.partVals.push(elem239);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.environmentContext = new ttypes.EnvironmentContext();
+          this.environmentContext.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('AppendPartitionsRequest');
+    if (this.catalogName !== null && this.catalogName !== undefined) {
+      output.writeFieldBegin('catalogName', Thrift.Type.STRING, 1);
+      output.writeString(this.catalogName);
+      output.writeFieldEnd();
+    }
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 2);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.tableName !== null && this.tableName !== undefined) {
+      output.writeFieldBegin('tableName', Thrift.Type.STRING, 3);
+      output.writeString(this.tableName);
+      output.writeFieldEnd();
+    }
+    if (this.name !== null && this.name !== undefined) {
+      output.writeFieldBegin('name', Thrift.Type.STRING, 4);
+      output.writeString(this.name);
+      output.writeFieldEnd();
+    }
+    if (this.partVals !== null && this.partVals !== undefined) {
+      output.writeFieldBegin('partVals', Thrift.Type.LIST, 5);
+      output.writeListBegin(Thrift.Type.STRING, this.partVals.length);
+      for (let iter240 in this.partVals) {
+        if (this.partVals.hasOwnProperty(iter240)) {
+          iter240 = this.partVals[iter240];
+          output.writeString(iter240);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.environmentContext !== null && this.environmentContext !== undefined) {
+      output.writeFieldBegin('environmentContext', Thrift.Type.STRUCT, 6);
+      this.environmentContext.write(output);
       output.writeFieldEnd();
     }
     output.writeFieldStop();
@@ -5739,12 +7050,12 @@ const GetTableRequest = module.exports.GetTableRequest = class {
         case 8:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3205 = input.readListBegin();
-          const _size204 = _rtmp3205.size || 0;
-          for (let _i206 = 0; _i206 < _size204; ++_i206) {
-            let elem207 = null;
-            elem207 = input.readString();
-            this.processorCapabilities.push(elem207);
+          const _rtmp3242 = input.readListBegin();
+          const _size241 = _rtmp3242.size || 0;
+          for (let _i243 = 0; _i243 < _size241; ++_i243) {
+            let elem244 = null;
+            elem244 = input.readString();
+            this.processorCapabilities.push(elem244);
           }
           input.readListEnd();
         } else {
@@ -5816,10 +7127,10 @@ const GetTableRequest = module.exports.GetTableRequest = class {
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 8);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter208 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter208)) {
-          iter208 = this.processorCapabilities[iter208];
-          output.writeString(iter208);
+      for (let iter245 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter245)) {
+          iter245 = this.processorCapabilities[iter245];
+          output.writeString(iter245);
         }
       }
       output.writeListEnd();
@@ -5974,12 +7285,12 @@ const GetTablesRequest = module.exports.GetTablesRequest = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.tblNames = [];
-          const _rtmp3210 = input.readListBegin();
-          const _size209 = _rtmp3210.size || 0;
-          for (let _i211 = 0; _i211 < _size209; ++_i211) {
-            let elem212 = null;
-            elem212 = input.readString();
-            this.tblNames.push(elem212);
+          const _rtmp3247 = input.readListBegin();
+          const _size246 = _rtmp3247.size || 0;
+          for (let _i248 = 0; _i248 < _size246; ++_i248) {
+            let elem249 = null;
+            elem249 = input.readString();
+            this.tblNames.push(elem249);
           }
           input.readListEnd();
         } else {
@@ -6004,12 +7315,12 @@ const GetTablesRequest = module.exports.GetTablesRequest = class {
         case 5:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3214 = input.readListBegin();
-          const _size213 = _rtmp3214.size || 0;
-          for (let _i215 = 0; _i215 < _size213; ++_i215) {
-            let elem216 = null;
-            elem216 = input.readString();
-            this.processorCapabilities.push(elem216);
+          const _rtmp3251 = input.readListBegin();
+          const _size250 = _rtmp3251.size || 0;
+          for (let _i252 = 0; _i252 < _size250; ++_i252) {
+            let elem253 = null;
+            elem253 = input.readString();
+            this.processorCapabilities.push(elem253);
           }
           input.readListEnd();
         } else {
@@ -6057,10 +7368,10 @@ const GetTablesRequest = module.exports.GetTablesRequest = class {
     if (this.tblNames !== null && this.tblNames !== undefined) {
       output.writeFieldBegin('tblNames', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRING, this.tblNames.length);
-      for (let iter217 in this.tblNames) {
-        if (this.tblNames.hasOwnProperty(iter217)) {
-          iter217 = this.tblNames[iter217];
-          output.writeString(iter217);
+      for (let iter254 in this.tblNames) {
+        if (this.tblNames.hasOwnProperty(iter254)) {
+          iter254 = this.tblNames[iter254];
+          output.writeString(iter254);
         }
       }
       output.writeListEnd();
@@ -6079,10 +7390,10 @@ const GetTablesRequest = module.exports.GetTablesRequest = class {
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 5);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter218 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter218)) {
-          iter218 = this.processorCapabilities[iter218];
-          output.writeString(iter218);
+      for (let iter255 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter255)) {
+          iter255 = this.processorCapabilities[iter255];
+          output.writeString(iter255);
         }
       }
       output.writeListEnd();
@@ -6134,13 +7445,13 @@ const GetTablesResult = module.exports.GetTablesResult = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.tables = [];
-          const _rtmp3220 = input.readListBegin();
-          const _size219 = _rtmp3220.size || 0;
-          for (let _i221 = 0; _i221 < _size219; ++_i221) {
-            let elem222 = null;
-            elem222 = new ttypes.Table();
-            elem222.read(input);
-            this.tables.push(elem222);
+          const _rtmp3257 = input.readListBegin();
+          const _size256 = _rtmp3257.size || 0;
+          for (let _i258 = 0; _i258 < _size256; ++_i258) {
+            let elem259 = null;
+            elem259 = new ttypes.Table();
+            elem259.read(input);
+            this.tables.push(elem259);
           }
           input.readListEnd();
         } else {
@@ -6164,10 +7475,10 @@ const GetTablesResult = module.exports.GetTablesResult = class {
     if (this.tables !== null && this.tables !== undefined) {
       output.writeFieldBegin('tables', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.tables.length);
-      for (let iter223 in this.tables) {
-        if (this.tables.hasOwnProperty(iter223)) {
-          iter223 = this.tables[iter223];
-          iter223.write(output);
+      for (let iter260 in this.tables) {
+        if (this.tables.hasOwnProperty(iter260)) {
+          iter260 = this.tables[iter260];
+          iter260.write(output);
         }
       }
       output.writeListEnd();
@@ -6366,12 +7677,12 @@ const CreateTableRequest = module.exports.CreateTableRequest = class {
         case 9:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3225 = input.readListBegin();
-          const _size224 = _rtmp3225.size || 0;
-          for (let _i226 = 0; _i226 < _size224; ++_i226) {
-            let elem227 = null;
-            elem227 = input.readString();
-            this.processorCapabilities.push(elem227);
+          const _rtmp3262 = input.readListBegin();
+          const _size261 = _rtmp3262.size || 0;
+          for (let _i263 = 0; _i263 < _size261; ++_i263) {
+            let elem264 = null;
+            elem264 = input.readString();
+            this.processorCapabilities.push(elem264);
           }
           input.readListEnd();
         } else {
@@ -6409,10 +7720,10 @@ const CreateTableRequest = module.exports.CreateTableRequest = class {
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 9);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter228 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter228)) {
-          iter228 = this.processorCapabilities[iter228];
-          output.writeString(iter228);
+      for (let iter265 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter265)) {
+          iter265 = this.processorCapabilities[iter265];
+          output.writeString(iter265);
         }
       }
       output.writeListEnd();
@@ -6549,12 +7860,12 @@ const AlterTableRequest = module.exports.AlterTableRequest = class {
         case 8:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3230 = input.readListBegin();
-          const _size229 = _rtmp3230.size || 0;
-          for (let _i231 = 0; _i231 < _size229; ++_i231) {
-            let elem232 = null;
-            elem232 = input.readString();
-            this.processorCapabilities.push(elem232);
+          const _rtmp3267 = input.readListBegin();
+          const _size266 = _rtmp3267.size || 0;
+          for (let _i268 = 0; _i268 < _size266; ++_i268) {
+            let elem269 = null;
+            elem269 = input.readString();
+            this.processorCapabilities.push(elem269);
           }
           input.readListEnd();
         } else {
@@ -6631,10 +7942,10 @@ const AlterTableRequest = module.exports.AlterTableRequest = class {
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 8);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter233 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter233)) {
-          iter233 = this.processorCapabilities[iter233];
-          output.writeString(iter233);
+      for (let iter270 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter270)) {
+          iter270 = this.processorCapabilities[iter270];
+          output.writeString(iter270);
         }
       }
       output.writeListEnd();
@@ -6847,13 +8158,13 @@ const GetFieldsResponse = module.exports.GetFieldsResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.fields = [];
-          const _rtmp3235 = input.readListBegin();
-          const _size234 = _rtmp3235.size || 0;
-          for (let _i236 = 0; _i236 < _size234; ++_i236) {
-            let elem237 = null;
-            elem237 = new ttypes.FieldSchema();
-            elem237.read(input);
-            this.fields.push(elem237);
+          const _rtmp3272 = input.readListBegin();
+          const _size271 = _rtmp3272.size || 0;
+          for (let _i273 = 0; _i273 < _size271; ++_i273) {
+            let elem274 = null;
+            elem274 = new ttypes.FieldSchema();
+            elem274.read(input);
+            this.fields.push(elem274);
           }
           input.readListEnd();
         } else {
@@ -6877,10 +8188,10 @@ const GetFieldsResponse = module.exports.GetFieldsResponse = class {
     if (this.fields !== null && this.fields !== undefined) {
       output.writeFieldBegin('fields', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.fields.length);
-      for (let iter238 in this.fields) {
-        if (this.fields.hasOwnProperty(iter238)) {
-          iter238 = this.fields[iter238];
-          iter238.write(output);
+      for (let iter275 in this.fields) {
+        if (this.fields.hasOwnProperty(iter275)) {
+          iter275 = this.fields[iter275];
+          iter275.write(output);
         }
       }
       output.writeListEnd();
@@ -7051,13 +8362,13 @@ const GetSchemaResponse = module.exports.GetSchemaResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.fields = [];
-          const _rtmp3240 = input.readListBegin();
-          const _size239 = _rtmp3240.size || 0;
-          for (let _i241 = 0; _i241 < _size239; ++_i241) {
-            let elem242 = null;
-            elem242 = new ttypes.FieldSchema();
-            elem242.read(input);
-            this.fields.push(elem242);
+          const _rtmp3277 = input.readListBegin();
+          const _size276 = _rtmp3277.size || 0;
+          for (let _i278 = 0; _i278 < _size276; ++_i278) {
+            let elem279 = null;
+            elem279 = new ttypes.FieldSchema();
+            elem279.read(input);
+            this.fields.push(elem279);
           }
           input.readListEnd();
         } else {
@@ -7081,10 +8392,10 @@ const GetSchemaResponse = module.exports.GetSchemaResponse = class {
     if (this.fields !== null && this.fields !== undefined) {
       output.writeFieldBegin('fields', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.fields.length);
-      for (let iter243 in this.fields) {
-        if (this.fields.hasOwnProperty(iter243)) {
-          iter243 = this.fields[iter243];
-          iter243.write(output);
+      for (let iter280 in this.fields) {
+        if (this.fields.hasOwnProperty(iter280)) {
+          iter280 = this.fields[iter280];
+          iter280.write(output);
         }
       }
       output.writeListEnd();
@@ -7165,13 +8476,13 @@ const AddPartitionsRequest = module.exports.AddPartitionsRequest = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.parts = [];
-          const _rtmp3245 = input.readListBegin();
-          const _size244 = _rtmp3245.size || 0;
-          for (let _i246 = 0; _i246 < _size244; ++_i246) {
-            let elem247 = null;
-            elem247 = new ttypes.Partition();
-            elem247.read(input);
-            this.parts.push(elem247);
+          const _rtmp3282 = input.readListBegin();
+          const _size281 = _rtmp3282.size || 0;
+          for (let _i283 = 0; _i283 < _size281; ++_i283) {
+            let elem284 = null;
+            elem284 = new ttypes.Partition();
+            elem284.read(input);
+            this.parts.push(elem284);
           }
           input.readListEnd();
         } else {
@@ -7230,10 +8541,10 @@ const AddPartitionsRequest = module.exports.AddPartitionsRequest = class {
     if (this.parts !== null && this.parts !== undefined) {
       output.writeFieldBegin('parts', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRUCT, this.parts.length);
-      for (let iter248 in this.parts) {
-        if (this.parts.hasOwnProperty(iter248)) {
-          iter248 = this.parts[iter248];
-          iter248.write(output);
+      for (let iter285 in this.parts) {
+        if (this.parts.hasOwnProperty(iter285)) {
+          iter285 = this.parts[iter285];
+          iter285.write(output);
         }
       }
       output.writeListEnd();
@@ -7292,13 +8603,13 @@ const AddPartitionsResult = module.exports.AddPartitionsResult = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3250 = input.readListBegin();
-          const _size249 = _rtmp3250.size || 0;
-          for (let _i251 = 0; _i251 < _size249; ++_i251) {
-            let elem252 = null;
-            elem252 = new ttypes.Partition();
-            elem252.read(input);
-            this.partitions.push(elem252);
+          const _rtmp3287 = input.readListBegin();
+          const _size286 = _rtmp3287.size || 0;
+          for (let _i288 = 0; _i288 < _size286; ++_i288) {
+            let elem289 = null;
+            elem289 = new ttypes.Partition();
+            elem289.read(input);
+            this.partitions.push(elem289);
           }
           input.readListEnd();
         } else {
@@ -7326,10 +8637,10 @@ const AddPartitionsResult = module.exports.AddPartitionsResult = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter253 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter253)) {
-          iter253 = this.partitions[iter253];
-          iter253.write(output);
+      for (let iter290 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter290)) {
+          iter290 = this.partitions[iter290];
+          iter290.write(output);
         }
       }
       output.writeListEnd();
@@ -7440,12 +8751,12 @@ const RequestPartsSpec = module.exports.RequestPartsSpec = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.names = [];
-          const _rtmp3255 = input.readListBegin();
-          const _size254 = _rtmp3255.size || 0;
-          for (let _i256 = 0; _i256 < _size254; ++_i256) {
-            let elem257 = null;
-            elem257 = input.readString();
-            this.names.push(elem257);
+          const _rtmp3292 = input.readListBegin();
+          const _size291 = _rtmp3292.size || 0;
+          for (let _i293 = 0; _i293 < _size291; ++_i293) {
+            let elem294 = null;
+            elem294 = input.readString();
+            this.names.push(elem294);
           }
           input.readListEnd();
         } else {
@@ -7455,13 +8766,13 @@ const RequestPartsSpec = module.exports.RequestPartsSpec = class {
         case 2:
         if (ftype == Thrift.Type.LIST) {
           this.exprs = [];
-          const _rtmp3259 = input.readListBegin();
-          const _size258 = _rtmp3259.size || 0;
-          for (let _i260 = 0; _i260 < _size258; ++_i260) {
-            let elem261 = null;
-            elem261 = new ttypes.DropPartitionsExpr();
-            elem261.read(input);
-            this.exprs.push(elem261);
+          const _rtmp3296 = input.readListBegin();
+          const _size295 = _rtmp3296.size || 0;
+          for (let _i297 = 0; _i297 < _size295; ++_i297) {
+            let elem298 = null;
+            elem298 = new ttypes.DropPartitionsExpr();
+            elem298.read(input);
+            this.exprs.push(elem298);
           }
           input.readListEnd();
         } else {
@@ -7482,10 +8793,10 @@ const RequestPartsSpec = module.exports.RequestPartsSpec = class {
     if (this.names !== null && this.names !== undefined) {
       output.writeFieldBegin('names', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRING, this.names.length);
-      for (let iter262 in this.names) {
-        if (this.names.hasOwnProperty(iter262)) {
-          iter262 = this.names[iter262];
-          output.writeString(iter262);
+      for (let iter299 in this.names) {
+        if (this.names.hasOwnProperty(iter299)) {
+          iter299 = this.names[iter299];
+          output.writeString(iter299);
         }
       }
       output.writeListEnd();
@@ -7494,10 +8805,10 @@ const RequestPartsSpec = module.exports.RequestPartsSpec = class {
     if (this.exprs !== null && this.exprs !== undefined) {
       output.writeFieldBegin('exprs', Thrift.Type.LIST, 2);
       output.writeListBegin(Thrift.Type.STRUCT, this.exprs.length);
-      for (let iter263 in this.exprs) {
-        if (this.exprs.hasOwnProperty(iter263)) {
-          iter263 = this.exprs[iter263];
-          iter263.write(output);
+      for (let iter300 in this.exprs) {
+        if (this.exprs.hasOwnProperty(iter300)) {
+          iter300 = this.exprs[iter300];
+          iter300.write(output);
         }
       }
       output.writeListEnd();
@@ -7773,12 +9084,12 @@ const DropPartitionRequest = module.exports.DropPartitionRequest = class {
         case 5:
         if (ftype == Thrift.Type.LIST) {
           this.partVals = [];
-          const _rtmp3265 = input.readListBegin();
-          const _size264 = _rtmp3265.size || 0;
-          for (let _i266 = 0; _i266 < _size264; ++_i266) {
-            let elem267 = null;
-            elem267 = input.readString();
-            this.partVals.push(elem267);
+          const _rtmp3302 = input.readListBegin();
+          const _size301 = _rtmp3302.size || 0;
+          for (let _i303 = 0; _i303 < _size301; ++_i303) {
+            let elem304 = null;
+            elem304 = input.readString();
+            this.partVals.push(elem304);
           }
           input.readListEnd();
         } else {
@@ -7834,10 +9145,10 @@ const DropPartitionRequest = module.exports.DropPartitionRequest = class {
     if (this.partVals !== null && this.partVals !== undefined) {
       output.writeFieldBegin('partVals', Thrift.Type.LIST, 5);
       output.writeListBegin(Thrift.Type.STRING, this.partVals.length);
-      for (let iter268 in this.partVals) {
-        if (this.partVals.hasOwnProperty(iter268)) {
-          iter268 = this.partVals[iter268];
-          output.writeString(iter268);
+      for (let iter305 in this.partVals) {
+        if (this.partVals.hasOwnProperty(iter305)) {
+          iter305 = this.partVals[iter305];
+          output.writeString(iter305);
         }
       }
       output.writeListEnd();
@@ -7882,13 +9193,13 @@ const DropPartitionsResult = module.exports.DropPartitionsResult = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3270 = input.readListBegin();
-          const _size269 = _rtmp3270.size || 0;
-          for (let _i271 = 0; _i271 < _size269; ++_i271) {
-            let elem272 = null;
-            elem272 = new ttypes.Partition();
-            elem272.read(input);
-            this.partitions.push(elem272);
+          const _rtmp3307 = input.readListBegin();
+          const _size306 = _rtmp3307.size || 0;
+          for (let _i308 = 0; _i308 < _size306; ++_i308) {
+            let elem309 = null;
+            elem309 = new ttypes.Partition();
+            elem309.read(input);
+            this.partitions.push(elem309);
           }
           input.readListEnd();
         } else {
@@ -7912,10 +9223,10 @@ const DropPartitionsResult = module.exports.DropPartitionsResult = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter273 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter273)) {
-          iter273 = this.partitions[iter273];
-          iter273.write(output);
+      for (let iter310 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter310)) {
+          iter310 = this.partitions[iter310];
+          iter310.write(output);
         }
       }
       output.writeListEnd();
@@ -7997,12 +9308,12 @@ const GetPartitionRequest = module.exports.GetPartitionRequest = class {
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partVals = [];
-          const _rtmp3275 = input.readListBegin();
-          const _size274 = _rtmp3275.size || 0;
-          for (let _i276 = 0; _i276 < _size274; ++_i276) {
-            let elem277 = null;
-            elem277 = input.readString();
-            this.partVals.push(elem277);
+          const _rtmp3312 = input.readListBegin();
+          const _size311 = _rtmp3312.size || 0;
+          for (let _i313 = 0; _i313 < _size311; ++_i313) {
+            let elem314 = null;
+            elem314 = input.readString();
+            this.partVals.push(elem314);
           }
           input.readListEnd();
         } else {
@@ -8052,10 +9363,10 @@ const GetPartitionRequest = module.exports.GetPartitionRequest = class {
     if (this.partVals !== null && this.partVals !== undefined) {
       output.writeFieldBegin('partVals', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRING, this.partVals.length);
-      for (let iter278 in this.partVals) {
-        if (this.partVals.hasOwnProperty(iter278)) {
-          iter278 = this.partVals[iter278];
-          output.writeString(iter278);
+      for (let iter315 in this.partVals) {
+        if (this.partVals.hasOwnProperty(iter315)) {
+          iter315 = this.partVals[iter315];
+          output.writeString(iter315);
         }
       }
       output.writeListEnd();
@@ -8338,13 +9649,13 @@ const PartitionsResponse = module.exports.PartitionsResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3280 = input.readListBegin();
-          const _size279 = _rtmp3280.size || 0;
-          for (let _i281 = 0; _i281 < _size279; ++_i281) {
-            let elem282 = null;
-            elem282 = new ttypes.Partition();
-            elem282.read(input);
-            this.partitions.push(elem282);
+          const _rtmp3317 = input.readListBegin();
+          const _size316 = _rtmp3317.size || 0;
+          for (let _i318 = 0; _i318 < _size316; ++_i318) {
+            let elem319 = null;
+            elem319 = new ttypes.Partition();
+            elem319.read(input);
+            this.partitions.push(elem319);
           }
           input.readListEnd();
         } else {
@@ -8368,10 +9679,10 @@ const PartitionsResponse = module.exports.PartitionsResponse = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter283 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter283)) {
-          iter283 = this.partitions[iter283];
-          iter283.write(output);
+      for (let iter320 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter320)) {
+          iter320 = this.partitions[iter320];
+          iter320.write(output);
         }
       }
       output.writeListEnd();
@@ -8616,12 +9927,12 @@ const GetPartitionNamesPsRequest = module.exports.GetPartitionNamesPsRequest = c
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partValues = [];
-          const _rtmp3285 = input.readListBegin();
-          const _size284 = _rtmp3285.size || 0;
-          for (let _i286 = 0; _i286 < _size284; ++_i286) {
-            let elem287 = null;
-            elem287 = input.readString();
-            this.partValues.push(elem287);
+          const _rtmp3322 = input.readListBegin();
+          const _size321 = _rtmp3322.size || 0;
+          for (let _i323 = 0; _i323 < _size321; ++_i323) {
+            let elem324 = null;
+            elem324 = input.readString();
+            this.partValues.push(elem324);
           }
           input.readListEnd();
         } else {
@@ -8678,10 +9989,10 @@ const GetPartitionNamesPsRequest = module.exports.GetPartitionNamesPsRequest = c
     if (this.partValues !== null && this.partValues !== undefined) {
       output.writeFieldBegin('partValues', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRING, this.partValues.length);
-      for (let iter288 in this.partValues) {
-        if (this.partValues.hasOwnProperty(iter288)) {
-          iter288 = this.partValues[iter288];
-          output.writeString(iter288);
+      for (let iter325 in this.partValues) {
+        if (this.partValues.hasOwnProperty(iter325)) {
+          iter325 = this.partValues[iter325];
+          output.writeString(iter325);
         }
       }
       output.writeListEnd();
@@ -8733,12 +10044,12 @@ const GetPartitionNamesPsResponse = module.exports.GetPartitionNamesPsResponse =
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.names = [];
-          const _rtmp3290 = input.readListBegin();
-          const _size289 = _rtmp3290.size || 0;
-          for (let _i291 = 0; _i291 < _size289; ++_i291) {
-            let elem292 = null;
-            elem292 = input.readString();
-            this.names.push(elem292);
+          const _rtmp3327 = input.readListBegin();
+          const _size326 = _rtmp3327.size || 0;
+          for (let _i328 = 0; _i328 < _size326; ++_i328) {
+            let elem329 = null;
+            elem329 = input.readString();
+            this.names.push(elem329);
           }
           input.readListEnd();
         } else {
@@ -8762,10 +10073,10 @@ const GetPartitionNamesPsResponse = module.exports.GetPartitionNamesPsResponse =
     if (this.names !== null && this.names !== undefined) {
       output.writeFieldBegin('names', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRING, this.names.length);
-      for (let iter293 in this.names) {
-        if (this.names.hasOwnProperty(iter293)) {
-          iter293 = this.names[iter293];
-          output.writeString(iter293);
+      for (let iter330 in this.names) {
+        if (this.names.hasOwnProperty(iter330)) {
+          iter330 = this.names[iter330];
+          output.writeString(iter330);
         }
       }
       output.writeListEnd();
@@ -8857,12 +10168,12 @@ const GetPartitionsPsWithAuthRequest = module.exports.GetPartitionsPsWithAuthReq
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partVals = [];
-          const _rtmp3295 = input.readListBegin();
-          const _size294 = _rtmp3295.size || 0;
-          for (let _i296 = 0; _i296 < _size294; ++_i296) {
-            let elem297 = null;
-            elem297 = input.readString();
-            this.partVals.push(elem297);
+          const _rtmp3332 = input.readListBegin();
+          const _size331 = _rtmp3332.size || 0;
+          for (let _i333 = 0; _i333 < _size331; ++_i333) {
+            let elem334 = null;
+            elem334 = input.readString();
+            this.partVals.push(elem334);
           }
           input.readListEnd();
         } else {
@@ -8886,12 +10197,12 @@ const GetPartitionsPsWithAuthRequest = module.exports.GetPartitionsPsWithAuthReq
         case 7:
         if (ftype == Thrift.Type.LIST) {
           this.groupNames = [];
-          const _rtmp3299 = input.readListBegin();
-          const _size298 = _rtmp3299.size || 0;
-          for (let _i300 = 0; _i300 < _size298; ++_i300) {
-            let elem301 = null;
-            elem301 = input.readString();
-            this.groupNames.push(elem301);
+          const _rtmp3336 = input.readListBegin();
+          const _size335 = _rtmp3336.size || 0;
+          for (let _i337 = 0; _i337 < _size335; ++_i337) {
+            let elem338 = null;
+            elem338 = input.readString();
+            this.groupNames.push(elem338);
           }
           input.readListEnd();
         } else {
@@ -8941,10 +10252,10 @@ const GetPartitionsPsWithAuthRequest = module.exports.GetPartitionsPsWithAuthReq
     if (this.partVals !== null && this.partVals !== undefined) {
       output.writeFieldBegin('partVals', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRING, this.partVals.length);
-      for (let iter302 in this.partVals) {
-        if (this.partVals.hasOwnProperty(iter302)) {
-          iter302 = this.partVals[iter302];
-          output.writeString(iter302);
+      for (let iter339 in this.partVals) {
+        if (this.partVals.hasOwnProperty(iter339)) {
+          iter339 = this.partVals[iter339];
+          output.writeString(iter339);
         }
       }
       output.writeListEnd();
@@ -8963,10 +10274,10 @@ const GetPartitionsPsWithAuthRequest = module.exports.GetPartitionsPsWithAuthReq
     if (this.groupNames !== null && this.groupNames !== undefined) {
       output.writeFieldBegin('groupNames', Thrift.Type.LIST, 7);
       output.writeListBegin(Thrift.Type.STRING, this.groupNames.length);
-      for (let iter303 in this.groupNames) {
-        if (this.groupNames.hasOwnProperty(iter303)) {
-          iter303 = this.groupNames[iter303];
-          output.writeString(iter303);
+      for (let iter340 in this.groupNames) {
+        if (this.groupNames.hasOwnProperty(iter340)) {
+          iter340 = this.groupNames[iter340];
+          output.writeString(iter340);
         }
       }
       output.writeListEnd();
@@ -9013,13 +10324,13 @@ const GetPartitionsPsWithAuthResponse = module.exports.GetPartitionsPsWithAuthRe
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3305 = input.readListBegin();
-          const _size304 = _rtmp3305.size || 0;
-          for (let _i306 = 0; _i306 < _size304; ++_i306) {
-            let elem307 = null;
-            elem307 = new ttypes.Partition();
-            elem307.read(input);
-            this.partitions.push(elem307);
+          const _rtmp3342 = input.readListBegin();
+          const _size341 = _rtmp3342.size || 0;
+          for (let _i343 = 0; _i343 < _size341; ++_i343) {
+            let elem344 = null;
+            elem344 = new ttypes.Partition();
+            elem344.read(input);
+            this.partitions.push(elem344);
           }
           input.readListEnd();
         } else {
@@ -9043,10 +10354,10 @@ const GetPartitionsPsWithAuthResponse = module.exports.GetPartitionsPsWithAuthRe
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter308 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter308)) {
-          iter308 = this.partitions[iter308];
-          iter308.write(output);
+      for (let iter345 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter345)) {
+          iter345 = this.partitions[iter345];
+          iter345.write(output);
         }
       }
       output.writeListEnd();
@@ -9135,12 +10446,12 @@ const GetPartitionsByNamesRequest = module.exports.GetPartitionsByNamesRequest =
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.names = [];
-          const _rtmp3310 = input.readListBegin();
-          const _size309 = _rtmp3310.size || 0;
-          for (let _i311 = 0; _i311 < _size309; ++_i311) {
-            let elem312 = null;
-            elem312 = input.readString();
-            this.names.push(elem312);
+          const _rtmp3347 = input.readListBegin();
+          const _size346 = _rtmp3347.size || 0;
+          for (let _i348 = 0; _i348 < _size346; ++_i348) {
+            let elem349 = null;
+            elem349 = input.readString();
+            this.names.push(elem349);
           }
           input.readListEnd();
         } else {
@@ -9157,12 +10468,12 @@ const GetPartitionsByNamesRequest = module.exports.GetPartitionsByNamesRequest =
         case 5:
         if (ftype == Thrift.Type.LIST) {
           this.processorCapabilities = [];
-          const _rtmp3314 = input.readListBegin();
-          const _size313 = _rtmp3314.size || 0;
-          for (let _i315 = 0; _i315 < _size313; ++_i315) {
-            let elem316 = null;
-            elem316 = input.readString();
-            this.processorCapabilities.push(elem316);
+          const _rtmp3351 = input.readListBegin();
+          const _size350 = _rtmp3351.size || 0;
+          for (let _i352 = 0; _i352 < _size350; ++_i352) {
+            let elem353 = null;
+            elem353 = input.readString();
+            this.processorCapabilities.push(elem353);
           }
           input.readListEnd();
         } else {
@@ -9228,10 +10539,10 @@ const GetPartitionsByNamesRequest = module.exports.GetPartitionsByNamesRequest =
     if (this.names !== null && this.names !== undefined) {
       output.writeFieldBegin('names', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.names.length);
-      for (let iter317 in this.names) {
-        if (this.names.hasOwnProperty(iter317)) {
-          iter317 = this.names[iter317];
-          output.writeString(iter317);
+      for (let iter354 in this.names) {
+        if (this.names.hasOwnProperty(iter354)) {
+          iter354 = this.names[iter354];
+          output.writeString(iter354);
         }
       }
       output.writeListEnd();
@@ -9245,10 +10556,10 @@ const GetPartitionsByNamesRequest = module.exports.GetPartitionsByNamesRequest =
     if (this.processorCapabilities !== null && this.processorCapabilities !== undefined) {
       output.writeFieldBegin('processorCapabilities', Thrift.Type.LIST, 5);
       output.writeListBegin(Thrift.Type.STRING, this.processorCapabilities.length);
-      for (let iter318 in this.processorCapabilities) {
-        if (this.processorCapabilities.hasOwnProperty(iter318)) {
-          iter318 = this.processorCapabilities[iter318];
-          output.writeString(iter318);
+      for (let iter355 in this.processorCapabilities) {
+        if (this.processorCapabilities.hasOwnProperty(iter355)) {
+          iter355 = this.processorCapabilities[iter355];
+          output.writeString(iter355);
         }
       }
       output.writeListEnd();
@@ -9314,13 +10625,13 @@ const GetPartitionsByNamesResult = module.exports.GetPartitionsByNamesResult = c
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3320 = input.readListBegin();
-          const _size319 = _rtmp3320.size || 0;
-          for (let _i321 = 0; _i321 < _size319; ++_i321) {
-            let elem322 = null;
-            elem322 = new ttypes.Partition();
-            elem322.read(input);
-            this.partitions.push(elem322);
+          const _rtmp3357 = input.readListBegin();
+          const _size356 = _rtmp3357.size || 0;
+          for (let _i358 = 0; _i358 < _size356; ++_i358) {
+            let elem359 = null;
+            elem359 = new ttypes.Partition();
+            elem359.read(input);
+            this.partitions.push(elem359);
           }
           input.readListEnd();
         } else {
@@ -9349,10 +10660,10 @@ const GetPartitionsByNamesResult = module.exports.GetPartitionsByNamesResult = c
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter323 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter323)) {
-          iter323 = this.partitions[iter323];
-          iter323.write(output);
+      for (let iter360 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter360)) {
+          iter360 = this.partitions[iter360];
+          iter360.write(output);
         }
       }
       output.writeListEnd();
@@ -9443,13 +10754,13 @@ const AlterPartitionsRequest = module.exports.AlterPartitionsRequest = class {
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partitions = [];
-          const _rtmp3325 = input.readListBegin();
-          const _size324 = _rtmp3325.size || 0;
-          for (let _i326 = 0; _i326 < _size324; ++_i326) {
-            let elem327 = null;
-            elem327 = new ttypes.Partition();
-            elem327.read(input);
-            this.partitions.push(elem327);
+          const _rtmp3362 = input.readListBegin();
+          const _size361 = _rtmp3362.size || 0;
+          for (let _i363 = 0; _i363 < _size361; ++_i363) {
+            let elem364 = null;
+            elem364 = new ttypes.Partition();
+            elem364.read(input);
+            this.partitions.push(elem364);
           }
           input.readListEnd();
         } else {
@@ -9507,10 +10818,10 @@ const AlterPartitionsRequest = module.exports.AlterPartitionsRequest = class {
     if (this.partitions !== null && this.partitions !== undefined) {
       output.writeFieldBegin('partitions', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRUCT, this.partitions.length);
-      for (let iter328 in this.partitions) {
-        if (this.partitions.hasOwnProperty(iter328)) {
-          iter328 = this.partitions[iter328];
-          iter328.write(output);
+      for (let iter365 in this.partitions) {
+        if (this.partitions.hasOwnProperty(iter365)) {
+          iter365 = this.partitions[iter365];
+          iter365.write(output);
         }
       }
       output.writeListEnd();
@@ -9564,6 +10875,588 @@ const AlterPartitionsResponse = module.exports.AlterPartitionsResponse = class {
   }
 
 };
+const PartitionValuesRequest = module.exports.PartitionValuesRequest = class {
+  constructor(args) {
+    this.dbName = null;
+    this.tblName = null;
+    this.partitionKeys = null;
+    this.applyDistinct = true;
+    this.filter = null;
+    this.partitionOrder = null;
+    this.ascending = true;
+    this.maxParts = new Int64(-1);
+    this.catName = null;
+    this.validWriteIdList = null;
+    if (args) {
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field dbName is unset!');
+      }
+      if (args.tblName !== undefined && args.tblName !== null) {
+        this.tblName = args.tblName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field tblName is unset!');
+      }
+      if (args.partitionKeys !== undefined && args.partitionKeys !== null) {
+        this.partitionKeys = Thrift.copyList(args.partitionKeys, [ttypes.FieldSchema]);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field partitionKeys is unset!');
+      }
+      if (args.applyDistinct !== undefined && args.applyDistinct !== null) {
+        this.applyDistinct = args.applyDistinct;
+      }
+      if (args.filter !== undefined && args.filter !== null) {
+        this.filter = args.filter;
+      }
+      if (args.partitionOrder !== undefined && args.partitionOrder !== null) {
+        this.partitionOrder = Thrift.copyList(args.partitionOrder, [ttypes.FieldSchema]);
+      }
+      if (args.ascending !== undefined && args.ascending !== null) {
+        this.ascending = args.ascending;
+      }
+      if (args.maxParts !== undefined && args.maxParts !== null) {
+        this.maxParts = args.maxParts;
+      }
+      if (args.catName !== undefined && args.catName !== null) {
+        this.catName = args.catName;
+      }
+      if (args.validWriteIdList !== undefined && args.validWriteIdList !== null) {
+        this.validWriteIdList = args.validWriteIdList;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.tblName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.LIST) {
+          this.partitionKeys = [];
+          const _rtmp3367 = input.readListBegin();
+          const _size366 = _rtmp3367.size || 0;
+          for (let _i368 = 0; _i368 < _size366; ++_i368) {
+            let elem369 = null;
+            elem369 = new ttypes.FieldSchema();
+            elem369.read(input);
+            this.partitionKeys.push(elem369);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.BOOL) {
+          this.applyDistinct = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRING) {
+          this.filter = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.LIST) {
+          this.partitionOrder = [];
+          const _rtmp3371 = input.readListBegin();
+          const _size370 = _rtmp3371.size || 0;
+          for (let _i372 = 0; _i372 < _size370; ++_i372) {
+            let elem373 = null;
+            elem373 = new ttypes.FieldSchema();
+            elem373.read(input);
+            this.partitionOrder.push(elem373);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 7:
+        if (ftype == Thrift.Type.BOOL) {
+          this.ascending = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 8:
+        if (ftype == Thrift.Type.I64) {
+          this.maxParts = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 9:
+        if (ftype == Thrift.Type.STRING) {
+          this.catName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 10:
+        if (ftype == Thrift.Type.STRING) {
+          this.validWriteIdList = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('PartitionValuesRequest');
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 1);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.tblName !== null && this.tblName !== undefined) {
+      output.writeFieldBegin('tblName', Thrift.Type.STRING, 2);
+      output.writeString(this.tblName);
+      output.writeFieldEnd();
+    }
+    if (this.partitionKeys !== null && this.partitionKeys !== undefined) {
+      output.writeFieldBegin('partitionKeys', Thrift.Type.LIST, 3);
+      output.writeListBegin(Thrift.Type.STRUCT, this.partitionKeys.length);
+      for (let iter374 in this.partitionKeys) {
+        if (this.partitionKeys.hasOwnProperty(iter374)) {
+          iter374 = this.partitionKeys[iter374];
+          iter374.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.applyDistinct !== null && this.applyDistinct !== undefined) {
+      output.writeFieldBegin('applyDistinct', Thrift.Type.BOOL, 4);
+      output.writeBool(this.applyDistinct);
+      output.writeFieldEnd();
+    }
+    if (this.filter !== null && this.filter !== undefined) {
+      output.writeFieldBegin('filter', Thrift.Type.STRING, 5);
+      output.writeString(this.filter);
+      output.writeFieldEnd();
+    }
+    if (this.partitionOrder !== null && this.partitionOrder !== undefined) {
+      output.writeFieldBegin('partitionOrder', Thrift.Type.LIST, 6);
+      output.writeListBegin(Thrift.Type.STRUCT, this.partitionOrder.length);
+      for (let iter375 in this.partitionOrder) {
+        if (this.partitionOrder.hasOwnProperty(iter375)) {
+          iter375 = this.partitionOrder[iter375];
+          iter375.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.ascending !== null && this.ascending !== undefined) {
+      output.writeFieldBegin('ascending', Thrift.Type.BOOL, 7);
+      output.writeBool(this.ascending);
+      output.writeFieldEnd();
+    }
+    if (this.maxParts !== null && this.maxParts !== undefined) {
+      output.writeFieldBegin('maxParts', Thrift.Type.I64, 8);
+      output.writeI64(this.maxParts);
+      output.writeFieldEnd();
+    }
+    if (this.catName !== null && this.catName !== undefined) {
+      output.writeFieldBegin('catName', Thrift.Type.STRING, 9);
+      output.writeString(this.catName);
+      output.writeFieldEnd();
+    }
+    if (this.validWriteIdList !== null && this.validWriteIdList !== undefined) {
+      output.writeFieldBegin('validWriteIdList', Thrift.Type.STRING, 10);
+      output.writeString(this.validWriteIdList);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const PartitionValuesRow = module.exports.PartitionValuesRow = class {
+  constructor(args) {
+    this.row = null;
+    if (args) {
+      if (args.row !== undefined && args.row !== null) {
+        this.row = Thrift.copyList(args.row, [null]);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field row is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.LIST) {
+          this.row = [];
+          const _rtmp3377 = input.readListBegin();
+          const _size376 = _rtmp3377.size || 0;
+          for (let _i378 = 0; _i378 < _size376; ++_i378) {
+            let elem379 = null;
+            elem379 = input.readString();
+            this.row.push(elem379);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('PartitionValuesRow');
+    if (this.row !== null && this.row !== undefined) {
+      output.writeFieldBegin('row', Thrift.Type.LIST, 1);
+      output.writeListBegin(Thrift.Type.STRING, this.row.length);
+      for (let iter380 in this.row) {
+        if (this.row.hasOwnProperty(iter380)) {
+          iter380 = this.row[iter380];
+          output.writeString(iter380);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const PartitionValuesResponse = module.exports.PartitionValuesResponse = class {
+  constructor(args) {
+    this.partitionValues = null;
+    if (args) {
+      if (args.partitionValues !== undefined && args.partitionValues !== null) {
+        this.partitionValues = Thrift.copyList(args.partitionValues, [ttypes.PartitionValuesRow]);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field partitionValues is unset!');
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.LIST) {
+          this.partitionValues = [];
+          const _rtmp3382 = input.readListBegin();
+          const _size381 = _rtmp3382.size || 0;
+          for (let _i383 = 0; _i383 < _size381; ++_i383) {
+            let elem384 = null;
+            elem384 = new ttypes.PartitionValuesRow();
+            elem384.read(input);
+            this.partitionValues.push(elem384);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 0:
+          input.skip(ftype);
+          break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('PartitionValuesResponse');
+    if (this.partitionValues !== null && this.partitionValues !== undefined) {
+      output.writeFieldBegin('partitionValues', Thrift.Type.LIST, 1);
+      output.writeListBegin(Thrift.Type.STRUCT, this.partitionValues.length);
+      for (let iter385 in this.partitionValues) {
+        if (this.partitionValues.hasOwnProperty(iter385)) {
+          iter385 = this.partitionValues[iter385];
+          iter385.write(output);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const RenamePartitionRequest = module.exports.RenamePartitionRequest = class {
+  constructor(args) {
+    this.catName = null;
+    this.dbName = null;
+    this.tableName = null;
+    this.partVals = null;
+    this.newPart = null;
+    this.validWriteIdList = null;
+    this.txnId = null;
+    this.clonePart = null;
+    if (args) {
+      if (args.catName !== undefined && args.catName !== null) {
+        this.catName = args.catName;
+      }
+      if (args.dbName !== undefined && args.dbName !== null) {
+        this.dbName = args.dbName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field dbName is unset!');
+      }
+      if (args.tableName !== undefined && args.tableName !== null) {
+        this.tableName = args.tableName;
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field tableName is unset!');
+      }
+      if (args.partVals !== undefined && args.partVals !== null) {
+        this.partVals = Thrift.copyList(args.partVals, [null]);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field partVals is unset!');
+      }
+      if (args.newPart !== undefined && args.newPart !== null) {
+        this.newPart = new ttypes.Partition(args.newPart);
+      } else {
+        throw new Thrift.TProtocolException(Thrift.TProtocolExceptionType.UNKNOWN, 'Required field newPart is unset!');
+      }
+      if (args.validWriteIdList !== undefined && args.validWriteIdList !== null) {
+        this.validWriteIdList = args.validWriteIdList;
+      }
+      if (args.txnId !== undefined && args.txnId !== null) {
+        this.txnId = args.txnId;
+      }
+      if (args.clonePart !== undefined && args.clonePart !== null) {
+        this.clonePart = args.clonePart;
+      }
+    }
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      const fid = ret.fid;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      switch (fid) {
+        case 1:
+        if (ftype == Thrift.Type.STRING) {
+          this.catName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 2:
+        if (ftype == Thrift.Type.STRING) {
+          this.dbName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 3:
+        if (ftype == Thrift.Type.STRING) {
+          this.tableName = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 4:
+        if (ftype == Thrift.Type.LIST) {
+          this.partVals = [];
+          const _rtmp3387 = input.readListBegin();
+          const _size386 = _rtmp3387.size || 0;
+          for (let _i388 = 0; _i388 < _size386; ++_i388) {
+            let elem389 = null;
+            elem389 = input.readString();
+            this.partVals.push(elem389);
+          }
+          input.readListEnd();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 5:
+        if (ftype == Thrift.Type.STRUCT) {
+          this.newPart = new ttypes.Partition();
+          this.newPart.read(input);
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 6:
+        if (ftype == Thrift.Type.STRING) {
+          this.validWriteIdList = input.readString();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 7:
+        if (ftype == Thrift.Type.I64) {
+          this.txnId = input.readI64();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        case 8:
+        if (ftype == Thrift.Type.BOOL) {
+          this.clonePart = input.readBool();
+        } else {
+          input.skip(ftype);
+        }
+        break;
+        default:
+          input.skip(ftype);
+      }
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('RenamePartitionRequest');
+    if (this.catName !== null && this.catName !== undefined) {
+      output.writeFieldBegin('catName', Thrift.Type.STRING, 1);
+      output.writeString(this.catName);
+      output.writeFieldEnd();
+    }
+    if (this.dbName !== null && this.dbName !== undefined) {
+      output.writeFieldBegin('dbName', Thrift.Type.STRING, 2);
+      output.writeString(this.dbName);
+      output.writeFieldEnd();
+    }
+    if (this.tableName !== null && this.tableName !== undefined) {
+      output.writeFieldBegin('tableName', Thrift.Type.STRING, 3);
+      output.writeString(this.tableName);
+      output.writeFieldEnd();
+    }
+    if (this.partVals !== null && this.partVals !== undefined) {
+      output.writeFieldBegin('partVals', Thrift.Type.LIST, 4);
+      output.writeListBegin(Thrift.Type.STRING, this.partVals.length);
+      for (let iter390 in this.partVals) {
+        if (this.partVals.hasOwnProperty(iter390)) {
+          iter390 = this.partVals[iter390];
+          output.writeString(iter390);
+        }
+      }
+      output.writeListEnd();
+      output.writeFieldEnd();
+    }
+    if (this.newPart !== null && this.newPart !== undefined) {
+      output.writeFieldBegin('newPart', Thrift.Type.STRUCT, 5);
+      this.newPart.write(output);
+      output.writeFieldEnd();
+    }
+    if (this.validWriteIdList !== null && this.validWriteIdList !== undefined) {
+      output.writeFieldBegin('validWriteIdList', Thrift.Type.STRING, 6);
+      output.writeString(this.validWriteIdList);
+      output.writeFieldEnd();
+    }
+    if (this.txnId !== null && this.txnId !== undefined) {
+      output.writeFieldBegin('txnId', Thrift.Type.I64, 7);
+      output.writeI64(this.txnId);
+      output.writeFieldEnd();
+    }
+    if (this.clonePart !== null && this.clonePart !== undefined) {
+      output.writeFieldBegin('clonePart', Thrift.Type.BOOL, 8);
+      output.writeBool(this.clonePart);
+      output.writeFieldEnd();
+    }
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
+const RenamePartitionResponse = module.exports.RenamePartitionResponse = class {
+  constructor(args) {
+  }
+
+  read (input) {
+    input.readStructBegin();
+    while (true) {
+      const ret = input.readFieldBegin();
+      const ftype = ret.ftype;
+      if (ftype == Thrift.Type.STOP) {
+        break;
+      }
+      input.skip(ftype);
+      input.readFieldEnd();
+    }
+    input.readStructEnd();
+    return;
+  }
+
+  write (output) {
+    output.writeStructBegin('RenamePartitionResponse');
+    output.writeFieldStop();
+    output.writeStructEnd();
+    return;
+  }
+
+};
 const SetPartitionsStatsRequest = module.exports.SetPartitionsStatsRequest = class {
   constructor(args) {
     this.colStats = null;
@@ -9607,13 +11500,13 @@ const SetPartitionsStatsRequest = module.exports.SetPartitionsStatsRequest = cla
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.colStats = [];
-          const _rtmp3330 = input.readListBegin();
-          const _size329 = _rtmp3330.size || 0;
-          for (let _i331 = 0; _i331 < _size329; ++_i331) {
-            let elem332 = null;
-            elem332 = new ttypes.ColumnStatistics();
-            elem332.read(input);
-            this.colStats.push(elem332);
+          const _rtmp3392 = input.readListBegin();
+          const _size391 = _rtmp3392.size || 0;
+          for (let _i393 = 0; _i393 < _size391; ++_i393) {
+            let elem394 = null;
+            elem394 = new ttypes.ColumnStatistics();
+            elem394.read(input);
+            this.colStats.push(elem394);
           }
           input.readListEnd();
         } else {
@@ -9662,10 +11555,10 @@ const SetPartitionsStatsRequest = module.exports.SetPartitionsStatsRequest = cla
     if (this.colStats !== null && this.colStats !== undefined) {
       output.writeFieldBegin('colStats', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.colStats.length);
-      for (let iter333 in this.colStats) {
-        if (this.colStats.hasOwnProperty(iter333)) {
-          iter333 = this.colStats[iter333];
-          iter333.write(output);
+      for (let iter395 in this.colStats) {
+        if (this.colStats.hasOwnProperty(iter395)) {
+          iter395 = this.colStats[iter395];
+          iter395.write(output);
         }
       }
       output.writeListEnd();
@@ -9820,12 +11713,12 @@ const TableStatsRequest = module.exports.TableStatsRequest = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.colNames = [];
-          const _rtmp3335 = input.readListBegin();
-          const _size334 = _rtmp3335.size || 0;
-          for (let _i336 = 0; _i336 < _size334; ++_i336) {
-            let elem337 = null;
-            elem337 = input.readString();
-            this.colNames.push(elem337);
+          const _rtmp3397 = input.readListBegin();
+          const _size396 = _rtmp3397.size || 0;
+          for (let _i398 = 0; _i398 < _size396; ++_i398) {
+            let elem399 = null;
+            elem399 = input.readString();
+            this.colNames.push(elem399);
           }
           input.readListEnd();
         } else {
@@ -9884,10 +11777,10 @@ const TableStatsRequest = module.exports.TableStatsRequest = class {
     if (this.colNames !== null && this.colNames !== undefined) {
       output.writeFieldBegin('colNames', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.colNames.length);
-      for (let iter338 in this.colNames) {
-        if (this.colNames.hasOwnProperty(iter338)) {
-          iter338 = this.colNames[iter338];
-          output.writeString(iter338);
+      for (let iter400 in this.colNames) {
+        if (this.colNames.hasOwnProperty(iter400)) {
+          iter400 = this.colNames[iter400];
+          output.writeString(iter400);
         }
       }
       output.writeListEnd();
@@ -9948,13 +11841,13 @@ const TableStatsResult = module.exports.TableStatsResult = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.tableStats = [];
-          const _rtmp3340 = input.readListBegin();
-          const _size339 = _rtmp3340.size || 0;
-          for (let _i341 = 0; _i341 < _size339; ++_i341) {
-            let elem342 = null;
-            elem342 = new ttypes.ColumnStatisticsObj();
-            elem342.read(input);
-            this.tableStats.push(elem342);
+          const _rtmp3402 = input.readListBegin();
+          const _size401 = _rtmp3402.size || 0;
+          for (let _i403 = 0; _i403 < _size401; ++_i403) {
+            let elem404 = null;
+            elem404 = new ttypes.ColumnStatisticsObj();
+            elem404.read(input);
+            this.tableStats.push(elem404);
           }
           input.readListEnd();
         } else {
@@ -9982,10 +11875,10 @@ const TableStatsResult = module.exports.TableStatsResult = class {
     if (this.tableStats !== null && this.tableStats !== undefined) {
       output.writeFieldBegin('tableStats', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.tableStats.length);
-      for (let iter343 in this.tableStats) {
-        if (this.tableStats.hasOwnProperty(iter343)) {
-          iter343 = this.tableStats[iter343];
-          iter343.write(output);
+      for (let iter405 in this.tableStats) {
+        if (this.tableStats.hasOwnProperty(iter405)) {
+          iter405 = this.tableStats[iter405];
+          iter405.write(output);
         }
       }
       output.writeListEnd();
@@ -10073,12 +11966,12 @@ const PartitionsStatsRequest = module.exports.PartitionsStatsRequest = class {
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.colNames = [];
-          const _rtmp3345 = input.readListBegin();
-          const _size344 = _rtmp3345.size || 0;
-          for (let _i346 = 0; _i346 < _size344; ++_i346) {
-            let elem347 = null;
-            elem347 = input.readString();
-            this.colNames.push(elem347);
+          const _rtmp3407 = input.readListBegin();
+          const _size406 = _rtmp3407.size || 0;
+          for (let _i408 = 0; _i408 < _size406; ++_i408) {
+            let elem409 = null;
+            elem409 = input.readString();
+            this.colNames.push(elem409);
           }
           input.readListEnd();
         } else {
@@ -10088,12 +11981,12 @@ const PartitionsStatsRequest = module.exports.PartitionsStatsRequest = class {
         case 4:
         if (ftype == Thrift.Type.LIST) {
           this.partNames = [];
-          const _rtmp3349 = input.readListBegin();
-          const _size348 = _rtmp3349.size || 0;
-          for (let _i350 = 0; _i350 < _size348; ++_i350) {
-            let elem351 = null;
-            elem351 = input.readString();
-            this.partNames.push(elem351);
+          const _rtmp3411 = input.readListBegin();
+          const _size410 = _rtmp3411.size || 0;
+          for (let _i412 = 0; _i412 < _size410; ++_i412) {
+            let elem413 = null;
+            elem413 = input.readString();
+            this.partNames.push(elem413);
           }
           input.readListEnd();
         } else {
@@ -10145,10 +12038,10 @@ const PartitionsStatsRequest = module.exports.PartitionsStatsRequest = class {
     if (this.colNames !== null && this.colNames !== undefined) {
       output.writeFieldBegin('colNames', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.colNames.length);
-      for (let iter352 in this.colNames) {
-        if (this.colNames.hasOwnProperty(iter352)) {
-          iter352 = this.colNames[iter352];
-          output.writeString(iter352);
+      for (let iter414 in this.colNames) {
+        if (this.colNames.hasOwnProperty(iter414)) {
+          iter414 = this.colNames[iter414];
+          output.writeString(iter414);
         }
       }
       output.writeListEnd();
@@ -10157,10 +12050,10 @@ const PartitionsStatsRequest = module.exports.PartitionsStatsRequest = class {
     if (this.partNames !== null && this.partNames !== undefined) {
       output.writeFieldBegin('partNames', Thrift.Type.LIST, 4);
       output.writeListBegin(Thrift.Type.STRING, this.partNames.length);
-      for (let iter353 in this.partNames) {
-        if (this.partNames.hasOwnProperty(iter353)) {
-          iter353 = this.partNames[iter353];
-          output.writeString(iter353);
+      for (let iter415 in this.partNames) {
+        if (this.partNames.hasOwnProperty(iter415)) {
+          iter415 = this.partNames[iter415];
+          output.writeString(iter415);
         }
       }
       output.writeListEnd();
@@ -10216,23 +12109,23 @@ const PartitionsStatsResult = module.exports.PartitionsStatsResult = class {
         case 1:
         if (ftype == Thrift.Type.MAP) {
           this.partStats = {};
-          const _rtmp3355 = input.readMapBegin();
-          const _size354 = _rtmp3355.size || 0;
-          for (let _i356 = 0; _i356 < _size354; ++_i356) {
-            let key357 = null;
-            let val358 = null;
-            key357 = input.readString();
-            val358 = [];
-            const _rtmp3360 = input.readListBegin();
-            const _size359 = _rtmp3360.size || 0;
-            for (let _i361 = 0; _i361 < _size359; ++_i361) {
-              let elem362 = null;
-              elem362 = new ttypes.ColumnStatisticsObj();
-              elem362.read(input);
-              val358.push(elem362);
+          const _rtmp3417 = input.readMapBegin();
+          const _size416 = _rtmp3417.size || 0;
+          for (let _i418 = 0; _i418 < _size416; ++_i418) {
+            let key419 = null;
+            let val420 = null;
+            key419 = input.readString();
+            val420 = [];
+            const _rtmp3422 = input.readListBegin();
+            const _size421 = _rtmp3422.size || 0;
+            for (let _i423 = 0; _i423 < _size421; ++_i423) {
+              let elem424 = null;
+              elem424 = new ttypes.ColumnStatisticsObj();
+              elem424.read(input);
+              val420.push(elem424);
             }
             input.readListEnd();
-            this.partStats[key357] = val358;
+            this.partStats[key419] = val420;
           }
           input.readMapEnd();
         } else {
@@ -10260,15 +12153,15 @@ const PartitionsStatsResult = module.exports.PartitionsStatsResult = class {
     if (this.partStats !== null && this.partStats !== undefined) {
       output.writeFieldBegin('partStats', Thrift.Type.MAP, 1);
       output.writeMapBegin(Thrift.Type.STRING, Thrift.Type.LIST, Thrift.objectLength(this.partStats));
-      for (let kiter363 in this.partStats) {
-        if (this.partStats.hasOwnProperty(kiter363)) {
-          let viter364 = this.partStats[kiter363];
-          output.writeString(kiter363);
-          output.writeListBegin(Thrift.Type.STRUCT, viter364.length);
-          for (let iter365 in viter364) {
-            if (viter364.hasOwnProperty(iter365)) {
-              iter365 = viter364[iter365];
-              iter365.write(output);
+      for (let kiter425 in this.partStats) {
+        if (this.partStats.hasOwnProperty(kiter425)) {
+          let viter426 = this.partStats[kiter425];
+          output.writeString(kiter425);
+          output.writeListBegin(Thrift.Type.STRUCT, viter426.length);
+          for (let iter427 in viter426) {
+            if (viter426.hasOwnProperty(iter427)) {
+              iter427 = viter426[iter427];
+              iter427.write(output);
             }
           }
           output.writeListEnd();
@@ -10512,13 +12405,13 @@ const LockRequest = module.exports.LockRequest = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.component = [];
-          const _rtmp3367 = input.readListBegin();
-          const _size366 = _rtmp3367.size || 0;
-          for (let _i368 = 0; _i368 < _size366; ++_i368) {
-            let elem369 = null;
-            elem369 = new ttypes.LockComponent();
-            elem369.read(input);
-            this.component.push(elem369);
+          const _rtmp3429 = input.readListBegin();
+          const _size428 = _rtmp3429.size || 0;
+          for (let _i430 = 0; _i430 < _size428; ++_i430) {
+            let elem431 = null;
+            elem431 = new ttypes.LockComponent();
+            elem431.read(input);
+            this.component.push(elem431);
           }
           input.readListEnd();
         } else {
@@ -10588,10 +12481,10 @@ const LockRequest = module.exports.LockRequest = class {
     if (this.component !== null && this.component !== undefined) {
       output.writeFieldBegin('component', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.component.length);
-      for (let iter370 in this.component) {
-        if (this.component.hasOwnProperty(iter370)) {
-          iter370 = this.component[iter370];
-          iter370.write(output);
+      for (let iter432 in this.component) {
+        if (this.component.hasOwnProperty(iter432)) {
+          iter432 = this.component[iter432];
+          iter432.write(output);
         }
       }
       output.writeListEnd();
@@ -11299,13 +13192,13 @@ const ShowLocksResponse = module.exports.ShowLocksResponse = class {
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.locks = [];
-          const _rtmp3372 = input.readListBegin();
-          const _size371 = _rtmp3372.size || 0;
-          for (let _i373 = 0; _i373 < _size371; ++_i373) {
-            let elem374 = null;
-            elem374 = new ttypes.ShowLocksResponseElement();
-            elem374.read(input);
-            this.locks.push(elem374);
+          const _rtmp3434 = input.readListBegin();
+          const _size433 = _rtmp3434.size || 0;
+          for (let _i435 = 0; _i435 < _size433; ++_i435) {
+            let elem436 = null;
+            elem436 = new ttypes.ShowLocksResponseElement();
+            elem436.read(input);
+            this.locks.push(elem436);
           }
           input.readListEnd();
         } else {
@@ -11329,10 +13222,10 @@ const ShowLocksResponse = module.exports.ShowLocksResponse = class {
     if (this.locks !== null && this.locks !== undefined) {
       output.writeFieldBegin('locks', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.locks.length);
-      for (let iter375 in this.locks) {
-        if (this.locks.hasOwnProperty(iter375)) {
-          iter375 = this.locks[iter375];
-          iter375.write(output);
+      for (let iter437 in this.locks) {
+        if (this.locks.hasOwnProperty(iter437)) {
+          iter437 = this.locks[iter437];
+          iter437.write(output);
         }
       }
       output.writeListEnd();
@@ -11456,12 +13349,12 @@ const NotificationEventRequest = module.exports.NotificationEventRequest = class
         case 3:
         if (ftype == Thrift.Type.LIST) {
           this.eventTypeSkipList = [];
-          const _rtmp3377 = input.readListBegin();
-          const _size376 = _rtmp3377.size || 0;
-          for (let _i378 = 0; _i378 < _size376; ++_i378) {
-            let elem379 = null;
-            elem379 = input.readString();
-            this.eventTypeSkipList.push(elem379);
+          const _rtmp3439 = input.readListBegin();
+          const _size438 = _rtmp3439.size || 0;
+          for (let _i440 = 0; _i440 < _size438; ++_i440) {
+            let elem441 = null;
+            elem441 = input.readString();
+            this.eventTypeSkipList.push(elem441);
           }
           input.readListEnd();
         } else {
@@ -11492,10 +13385,10 @@ const NotificationEventRequest = module.exports.NotificationEventRequest = class
     if (this.eventTypeSkipList !== null && this.eventTypeSkipList !== undefined) {
       output.writeFieldBegin('eventTypeSkipList', Thrift.Type.LIST, 3);
       output.writeListBegin(Thrift.Type.STRING, this.eventTypeSkipList.length);
-      for (let iter380 in this.eventTypeSkipList) {
-        if (this.eventTypeSkipList.hasOwnProperty(iter380)) {
-          iter380 = this.eventTypeSkipList[iter380];
-          output.writeString(iter380);
+      for (let iter442 in this.eventTypeSkipList) {
+        if (this.eventTypeSkipList.hasOwnProperty(iter442)) {
+          iter442 = this.eventTypeSkipList[iter442];
+          output.writeString(iter442);
         }
       }
       output.writeListEnd();
@@ -11701,13 +13594,13 @@ const NotificationEventResponse = module.exports.NotificationEventResponse = cla
         case 1:
         if (ftype == Thrift.Type.LIST) {
           this.events = [];
-          const _rtmp3382 = input.readListBegin();
-          const _size381 = _rtmp3382.size || 0;
-          for (let _i383 = 0; _i383 < _size381; ++_i383) {
-            let elem384 = null;
-            elem384 = new ttypes.NotificationEvent();
-            elem384.read(input);
-            this.events.push(elem384);
+          const _rtmp3444 = input.readListBegin();
+          const _size443 = _rtmp3444.size || 0;
+          for (let _i445 = 0; _i445 < _size443; ++_i445) {
+            let elem446 = null;
+            elem446 = new ttypes.NotificationEvent();
+            elem446.read(input);
+            this.events.push(elem446);
           }
           input.readListEnd();
         } else {
@@ -11731,10 +13624,10 @@ const NotificationEventResponse = module.exports.NotificationEventResponse = cla
     if (this.events !== null && this.events !== undefined) {
       output.writeFieldBegin('events', Thrift.Type.LIST, 1);
       output.writeListBegin(Thrift.Type.STRUCT, this.events.length);
-      for (let iter385 in this.events) {
-        if (this.events.hasOwnProperty(iter385)) {
-          iter385 = this.events[iter385];
-          iter385.write(output);
+      for (let iter447 in this.events) {
+        if (this.events.hasOwnProperty(iter447)) {
+          iter447 = this.events[iter447];
+          iter447.write(output);
         }
       }
       output.writeListEnd();

@@ -5,8 +5,7 @@
  */
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { isStreamhouseError } from "@streamhouse/format";
-import { type Command, type Output, UsageError } from "./cli-context.js";
+import type { Command, Output } from "./cli-context.js";
 import { createCommand } from "./commands/create.js";
 import { describeCommand } from "./commands/describe.js";
 import { snapshotsCommand } from "./commands/snapshots.js";
@@ -25,6 +24,7 @@ import { listCommand } from "./commands/list.js";
 import { dropCommand } from "./commands/drop.js";
 import { trinoCommand } from "./commands/trino.js";
 import { upCommand } from "./commands/up.js";
+import { EXIT_USAGE, errorReport, oneLine, usageLine } from "./error-line.js";
 
 export const COMMANDS: readonly Command[] = [
   upCommand,
@@ -60,8 +60,8 @@ function helpText(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     "",
     "Run `streamhouse <command> --help` for a command's options. Exit codes: 0 success,",
-    "1 the command failed (one line on stderr; --verbose adds the stack trace), 2 the",
-    "command was called wrongly (unknown command or flag, bad value).",
+    "1 the command failed, 2 the command was called wrongly (unknown command or flag, bad",
+    "value); either way one line on stderr says why (--verbose adds the stack trace).",
     "",
   ].join("\n");
 }
@@ -79,8 +79,8 @@ export async function runCli(argv: readonly string[], out: Output, err: Output):
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    err.write(`streamhouse: unknown command "${name}" (try streamhouse --help)\n`);
-    return 2;
+    err.write(usageLine(null, `unknown command "${name}"`));
+    return EXIT_USAGE;
   }
   if (args.includes("--help") || args.includes("-h")) {
     out.write(`usage: ${command.usage}\n\n${command.summary}\n`);
@@ -90,14 +90,9 @@ export async function runCli(argv: readonly string[], out: Output, err: Output):
     await command.run({ args, out, err });
     return 0;
   } catch (e) {
-    if (e instanceof UsageError) {
-      err.write(`streamhouse ${name}: ${e.message}\nusage: ${command.usage}\n`);
-      return 2;
-    }
-    const message = isStreamhouseError(e) ? `${e.kind}: ${e.message}` : e instanceof Error ? e.message : String(e);
-    err.write(`streamhouse ${name}: ${message}\n`);
-    if (verbose && e instanceof Error && e.stack !== undefined) err.write(`${e.stack}\n`);
-    return 1;
+    const report = errorReport(name, e, verbose);
+    err.write(report.text);
+    return report.exitCode;
   }
 }
 
@@ -139,7 +134,7 @@ if (isMain()) {
     // sockets would otherwise hold the process open.
     (code) => exitAfterFlush(code),
     (e: unknown) => {
-      process.stderr.write(`streamhouse: ${e instanceof Error ? e.message : String(e)}\n`);
+      process.stderr.write(`streamhouse: ${oneLine(e instanceof Error ? e.message : String(e))}\n`);
       exitAfterFlush(1);
     },
   );

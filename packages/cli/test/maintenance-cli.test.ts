@@ -9,9 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LocalFileIO } from "@streamhouse/fileio";
-import { isStreamhouseError } from "@streamhouse/format";
 import { FileStoreCommit, FileStoreTable, TableRead, TableWrite } from "@streamhouse/table";
-import { type Command, UsageError } from "../src/cli-context.js";
+import type { Command } from "../src/cli-context.js";
 import { alterCommand } from "../src/commands/alter.js";
 import { createCommand } from "../src/commands/create.js";
 import { describeCommand } from "../src/commands/describe.js";
@@ -19,6 +18,7 @@ import { expireCommand } from "../src/commands/expire.js";
 import { rollbackCommand } from "../src/commands/rollback.js";
 import { snapshotsCommand } from "../src/commands/snapshots.js";
 import { tagCommand } from "../src/commands/tag.js";
+import { errorReport } from "../src/error-line.js";
 
 const COMMANDS: readonly Command[] = [createCommand, describeCommand, snapshotsCommand, alterCommand, tagCommand, expireCommand, rollbackCommand];
 
@@ -41,9 +41,8 @@ async function cli(name: string, ...args: string[]): Promise<{ code: number; out
     });
     return { code: 0, out, err };
   } catch (e) {
-    if (e instanceof UsageError) return { code: 2, out, err: `streamhouse ${name}: ${e.message}\nusage: ${command.usage}\n` };
-    const message = isStreamhouseError(e) ? `${e.kind}: ${e.message}` : e instanceof Error ? e.message : String(e);
-    return { code: 1, out, err: `streamhouse ${name}: ${message}\n` };
+    const report = errorReport(name, e, false);
+    return { code: report.exitCode, out, err: report.text };
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { callMetrics } from "../src/serve/call-metrics.js";
 import { MetricsRegistry } from "../src/serve/metrics-registry.js";
 
 describe("MetricsRegistry", () => {
@@ -36,5 +37,25 @@ describe("MetricsRegistry", () => {
     r.clear("commits_total");
     expect(r.render()).toBe("# HELP commits_total Commits.\n# TYPE commits_total counter\n");
     expect(() => r.set("commits_total", "Commits.", "gauge", {}, 1)).toThrow(/commits_total is a counter, not a gauge/);
+  });
+
+  it("counts and times each server call by method and outcome, folding names past the limit into other", () => {
+    const r = new MetricsRegistry([0.3]);
+    const onCall = callMetrics(r, "svc", "Service", 2);
+    onCall("get_table", 250, true);
+    onCall("get_table", 500, false);
+    onCall("get_all_databases", 1, true);
+    onCall("made_up_1", 1, false);
+    onCall("made_up_2", 1, false);
+    onCall("get_table", 250, true);
+    const text = r.render();
+    expect(text).toContain('svc_requests_total{method="get_table",outcome="ok"} 2\n');
+    expect(text).toContain('svc_requests_total{method="get_table",outcome="error"} 1\n');
+    expect(text).toContain('svc_requests_total{method="other",outcome="error"} 2\n');
+    expect(text).not.toContain("made_up");
+    expect(text).toContain('svc_request_duration_seconds_bucket{method="get_table",le="0.3"} 2\n');
+    expect(text).toContain('svc_request_duration_seconds_bucket{method="get_table",le="+Inf"} 3\n');
+    expect(text).toContain('svc_request_duration_seconds_sum{method="get_table"} 1\n');
+    expect(text).toContain('svc_request_duration_seconds_count{method="other"} 2\n');
   });
 });

@@ -1,12 +1,15 @@
 // `streamhouse up` as a real process: ready lines and the next step on stdout, JSON logs
-// on stderr, /health and /metrics (request counts and latencies of the metastore, and
-// commits/compactions/files of the warehouse's tables), and a clean stop on SIGINT/SIGTERM.
+// on stderr, /health and /metrics (request counts and latencies per method of the
+// metastore and the connector service, and commits/compactions/files of the warehouse's
+// tables), and a clean stop on SIGINT/SIGTERM.
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { connect } from "../../../connectors/trino/test/support/tables.js";
+import { saslConnect } from "../../metastore/test/support/sasl-client.js";
 import { nextStep } from "../src/commands/up.js";
 
 const MAIN = new URL("../dist/main.js", import.meta.url).pathname;
@@ -77,11 +80,18 @@ describe("streamhouse up", () => {
     }
     const compact = cli(["compact", table, "--full"], cwd);
     expect(compact.status, compact.stderr).toBe(0);
+    // Two metastore calls: one answered, one answered with NoSuchObjectException.
+    const uri = `thrift://127.0.0.1:${metastore![1]}`;
+    expect(cli(["list", "--metastore", uri], cwd).stdout).toBe("default\n");
+    expect(cli(["describe", "nodb.t", "--metastore", uri], cwd).status).toBe(1);
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain("# TYPE streamhouse_metastore_request_duration_seconds histogram");
-    expect(metrics).toMatch(/^streamhouse_metastore_requests_total\{outcome="ok"\} [1-9]\d*$/m);
-    expect(metrics).toMatch(/^streamhouse_metastore_request_duration_seconds_bucket\{le="\+Inf"\} [1-9]\d*$/m);
+    expect(metrics).toContain('streamhouse_metastore_requests_total{method="get_all_databases",outcome="ok"} 1\n');
+    expect(metrics).toContain('streamhouse_metastore_request_duration_seconds_bucket{method="get_all_databases",le="+Inf"} 1\n');
+    expect(metrics).toMatch(/^streamhouse_metastore_requests_total\{method="get_table\w*",outcome="error"\} 1$/m);
+    expect(metrics).toMatch(/^streamhouse_metastore_store_transactions_total\{outcome="ok"\} [1-9]\d*$/m);
+    expect(metrics).toMatch(/^streamhouse_metastore_store_transaction_duration_seconds_bucket\{le="\+Inf"\} [1-9]\d*$/m);
     expect(metrics).toContain("streamhouse_tables 1\n");
     expect(metrics).toContain('streamhouse_table_commits_total{table="default.orders"} 3\n');
     expect(metrics).toContain('streamhouse_table_compactions_total{table="default.orders"} 1\n');
@@ -119,8 +129,18 @@ describe("streamhouse up", () => {
       ["metastore", true],
       ["trino", true],
     ]);
+    const conn = await connect(Number(trinoPort));
+    try {
+      expect(await conn.client.trinoListSchemaNames()).toEqual(["default"]);
+    } finally {
+      conn.close();
+    }
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain("# TYPE streamhouse_trino_rows_served_total counter\nstreamhouse_trino_rows_served_total 0\n");
+    expect(metrics).toContain('streamhouse_trino_requests_total{method="trinoListSchemaNames",outcome="ok"} 1\n');
+    expect(metrics).toContain('streamhouse_trino_request_duration_seconds_count{method="trinoListSchemaNames"} 1\n');
+    // The service's catalog asked the metastore for the databases on that call.
+    expect(metrics).toContain('streamhouse_metastore_requests_total{method="get_all_databases",outcome="ok"} 1\n');
     up.child.kill("SIGINT");
     expect(await up.exited).toBe(0);
     const lines = up.err().trim().split("\n");
@@ -149,6 +169,46 @@ describe("streamhouse up", () => {
     const help = cli(["up", "--help"], tmp);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/^usage: streamhouse up /);
+  });
+
+  it("requires SASL PLAIN logins from a users file with --auth plain --users FILE", async () => {
+    const cwd = mkdtempSync(join(tmp, "d-"));
+    const users = join(cwd, "users");
+    const added = spawnSync(process.execPath, [MAIN, "metastore", "user", "add", "alice", "--users", users], { cwd, encoding: "utf8", input: "wonderland\n" });
+    expect(added.status, added.stderr).toBe(0);
+    const up = startUp(cwd, ["--no-trino", "--auth", "plain", "--users", users, "--log-format", "json"]);
+    await waitFor(() => up.out().includes("Ctrl-C stops."), `the ready lines (stderr: ${up.err()})`);
+    const port = Number(/^metastore ready on thrift:\/\/127\.0\.0\.1:(\d+)/m.exec(up.out())![1]);
+    const refused = await saslConnect(port, "alice", "looking-glass");
+    expect(refused.ok).toBe(false);
+    const accepted = await saslConnect(port, "alice", "wonderland");
+    expect(accepted.ok).toBe(true);
+    if (accepted.ok) {
+      expect(await accepted.client.get_all_databases()).toEqual(["default"]);
+      accepted.close();
+    }
+    const started = up
+      .err()
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((l) => JSON.parse(l) as { message: string; auth?: string })
+      .find((l) => l.message === "metastore started");
+    expect(started?.auth).toBe("plain");
+    up.child.kill("SIGTERM");
+    expect(await up.exited).toBe(0);
+
+    // Misuse is one line and exit 2: a users file without --auth, --auth without one, and
+    // --auth beside the connector service, whose metastore client cannot log in.
+    for (const [args, message] of [
+      [["--users", users, "--no-trino"], "--users is for --auth plain"],
+      [["--auth", "plain", "--no-trino"], "--auth plain needs --users FILE"],
+      [["--auth", "kerberos", "--users", users, "--no-trino"], '--auth supports only "plain"'],
+      [["--auth", "plain", "--users", users], "--auth plain needs --no-trino"],
+    ] as const) {
+      const r = cli(["up", ...args], cwd);
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr.split("\n")).toEqual([expect.stringContaining(message), ""]);
+    }
   });
 
   it("prints the Trino catalog lines to paste, and the query command when a Trino is configured", () => {

@@ -28,6 +28,7 @@ export { PostgresStore } from "./store/postgres-store.js";
 export type { SqliteStoreOptions } from "./store/sqlite-store.js";
 export { SqliteStore } from "./store/sqlite-store.js";
 export type {
+  CatalogRow,
   ColumnStatsRow,
   DatabaseRow,
   EventRow,

@@ -5,16 +5,16 @@
  */
 import { ErrorKind, StreamhouseError } from "@streamhouse/format";
 import type Int64 from "node-int64";
-import type { Database, EnvironmentContext, Partition, StorageDescriptor, Table } from "@streamhouse/catalog/gen-hms/hive_metastore_types.js";
+import type { Catalog, Database, EnvironmentContext, Partition, StorageDescriptor, Table } from "@streamhouse/catalog/gen-hms/hive_metastore_types.js";
 import { cloneStruct, decodeStruct, encodeStruct } from "./codec.js";
 import { hmsTypes as T } from "@streamhouse/catalog";
-import type { DatabaseRow, PartitionRow, StoreTx, TableKey, TableRow } from "./store/store.js";
+import type { CatalogRow, DatabaseRow, PartitionRow, StoreTx, TableKey, TableRow } from "./store/store.js";
 
 export const DDL_TIME = "transient_lastDdlTime";
 export const DEFAULT_DATABASE = "default";
 export const VIRTUAL_VIEW = "VIRTUAL_VIEW";
 
-export function notFound(object: "database" | "table" | "partition" | "function" | "lock" | "statistics", message: string): StreamhouseError {
+export function notFound(object: "catalog" | "database" | "table" | "partition" | "function" | "lock" | "statistics", message: string): StreamhouseError {
   return new StreamhouseError(ErrorKind.NotFound, message, { context: { object } });
 }
 
@@ -35,6 +35,33 @@ export function i64ToBigInt(v: Int64 | number | bigint | null | undefined): bigi
 
 export function envProperties(env: EnvironmentContext | null | undefined): Record<string, string> {
   return env?.properties ?? {};
+}
+
+// ---------------------------------------------------------------- catalogs
+
+export function decodeCatalog(row: CatalogRow): Catalog {
+  return decodeStruct(T.Catalog, row.body);
+}
+
+export function catalogRow(catalog: Catalog): CatalogRow {
+  return { name: catalog.name, body: encodeStruct(catalog) };
+}
+
+/** Hive's message for a missing catalog (ObjectStore.getCatalog). */
+export async function loadCatalog(tx: StoreTx, name: string): Promise<Catalog> {
+  const row = await tx.getCatalog(name);
+  if (row === undefined) throw notFound("catalog", `No catalog ${name}`);
+  return decodeCatalog(row);
+}
+
+/**
+ * Where a new database goes when it names no location: under the warehouse in the
+ * default catalog (the default database at its root), under the catalog's location
+ * in any other (Hive's Warehouse.determineDatabasePath).
+ */
+export function databaseLocationIn(catalog: Catalog | undefined, warehouse: string, name: string): string {
+  if (catalog === undefined || catalog.name === "hive") return defaultDatabaseLocation(warehouse, name);
+  return `${catalog.locationUri.replace(/\/+$/, "")}/${name}.db`;
 }
 
 // ---------------------------------------------------------------- databases

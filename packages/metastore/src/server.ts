@@ -65,6 +65,15 @@ export interface MetastoreOptions {
   readonly nowMs?: () => number;
   /** Where connection-level problems are reported; silent by default. */
   readonly log?: (message: string) => void;
+  /**
+   * Called once per call with its IDL method name, the milliseconds from its
+   * message being read to its reply being handed to the socket (fractional),
+   * and whether the reply is a result (false: a declared exception or a
+   * TApplicationException). A oneway call is reported when its handler is done
+   * or, for methods the IDL declares oneway, when it was dispatched. For
+   * metrics: what it throws is reported to `log` and otherwise ignored.
+   */
+  readonly onCall?: (method: string, durationMs: number, ok: boolean) => void;
 }
 
 export interface MetastoreAuth {
@@ -110,12 +119,30 @@ type TransportClass = {
   receiver(callback: (t: ReceivingTransport) => void, seqid: undefined, maxLength: number): (data: Buffer) => void;
 };
 
+/**
+ * Whether a reply message (as written by TBinaryProtocol, strict header) is a
+ * result: not an EXCEPTION message, and its result struct's first field is
+ * `success` (id 0) or absent (a void method). Declared exceptions are fields 1+.
+ *   [frame length i32]? | 0x80 0x01 0x00 type | name length i32 | name | seqid i32 | field type i8 | field id i16
+ */
+export function replyIsResult(msg: Buffer, framed: boolean): boolean {
+  const start = framed ? 4 : 0;
+  if (msg.length < start + 8) return false;
+  if (msg[start + 3] === MESSAGE_EXCEPTION) return false;
+  const fieldAt = start + 8 + msg.readInt32BE(start + 4) + 4;
+  if (msg.length <= fieldAt) return false;
+  if (msg[fieldAt] === 0) return true;
+  return msg.length >= fieldAt + 3 && msg.readInt16BE(fieldAt + 1) === 0;
+}
+
 function isUnderrun(e: unknown): boolean {
   return e instanceof Error && e.name === "InputBufferUnderrunError";
 }
 
 /** TBinaryProtocol message type of a call whose caller reads no reply. */
 const MESSAGE_ONEWAY = 4;
+/** TBinaryProtocol message type of an answer that is a TApplicationException. */
+const MESSAGE_EXCEPTION = 3;
 
 /**
  * The methods the IDL declares `oneway`: their generated `process_` functions
@@ -171,6 +198,15 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
   const partialTimeoutMs = o.partialMessageTimeoutMs ?? DEFAULT_PARTIAL_MESSAGE_TIMEOUT_MS;
   const idleTimeoutMs = o.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const log = o.log ?? (() => {});
+  const onCall = o.onCall;
+  const report = (method: string, startedMs: number, ok: boolean): void => {
+    if (onCall === undefined) return;
+    try {
+      onCall(method, performance.now() - startedMs, ok);
+    } catch (e) {
+      log(`metastore: onCall for ${method} threw: ${(e as Error).message}`);
+    }
+  };
   const sockets = new Set<net.Socket>();
 
   const serve = (socket: net.Socket): void => {
@@ -182,6 +218,9 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
     let timer: NodeJS.Timeout | undefined;
     let buffered = 0;
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    // The call in flight on this connection (one at a time), for onCall.
+    let callMethod = "";
+    let callStartedMs = 0;
     // Until its SASL negotiation completes, a connection's bytes go to the handshake.
     let handshake: PlainHandshake | undefined = users === undefined ? undefined : new PlainHandshake();
 
@@ -214,6 +253,7 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
     const output = new thrift.TBinaryProtocol(
       new Transport(undefined, (msg: Buffer) => {
         if (!closed) socket.write(msg);
+        if (onCall !== undefined) report(callMethod, callStartedMs, replyIsResult(msg, framed));
         busy = false;
         setImmediate(pump);
       }) as unknown as thrift.TTransport,
@@ -231,12 +271,13 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
     // it is written (at once for an unknown method, when the handler is done
     // for a two-way method called one-way), the next message may go ahead,
     // so requests on a connection still run one at a time.
-    const discarding = (): thrift.TProtocol => {
+    const discarding = (method: string, startedMs: number): thrift.TProtocol => {
       let done = false;
       return new thrift.TBinaryProtocol(
-        new Transport(undefined, () => {
+        new Transport(undefined, (msg: Buffer) => {
           if (done) return;
           done = true;
+          report(method, startedMs, replyIsResult(msg, framed));
           busy = false;
           setImmediate(pump);
         }) as unknown as thrift.TTransport,
@@ -264,9 +305,15 @@ export async function startMetastore(o: MetastoreOptions): Promise<MetastoreHand
           const input = new thrift.TBinaryProtocol(t as unknown as thrift.TTransport);
           const header = input.readMessageBegin();
           input.readMessageBegin = () => header;
-          processor.process(input, header.mtype === MESSAGE_ONEWAY ? discarding() : output);
+          const startedMs = onCall === undefined ? 0 : performance.now();
+          callMethod = header.fname;
+          callStartedMs = startedMs;
+          processor.process(input, header.mtype === MESSAGE_ONEWAY ? discarding(header.fname, startedMs) : output);
           // No reply will come to release the connection: go on at once.
-          if (neverReply.has(header.fname)) busy = false;
+          if (neverReply.has(header.fname)) {
+            busy = false;
+            report(header.fname, startedMs, true);
+          }
         } catch (e) {
           busy = false;
           if (isUnderrun(e) && !framed) {

@@ -66,6 +66,8 @@ export const Declared = {
   checkLock: ["NoSuchTxnException", "TxnAbortedException", "NoSuchLockException"] as Name[],
   unlock: ["NoSuchLockException", "TxnOpenException"] as Name[],
   heartbeat: ["NoSuchLockException", "NoSuchTxnException", "TxnAbortedException"] as Name[],
+  createCatalog: ["AlreadyExistsException", "InvalidObjectException", "MetaException"] as Name[],
+  changeCatalog: ["NoSuchObjectException", "InvalidOperationException", "MetaException"] as Name[],
 } as const;
 
 export type DeclaredExceptions = readonly Name[];

@@ -12,8 +12,8 @@
  * schemes (hdfs://) are left alone. Unlike Apache Hive's metastore, we neither create nor
  * delete directories outside the warehouse.
  */
-import { mkdir, rm, rmdir } from "node:fs/promises";
-import { resolve } from "node:path";
+import { mkdir, readdir, rename, rm, rmdir } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { ErrorKind, StreamhouseError } from "@streamhouse/format";
 
 /**
@@ -80,5 +80,42 @@ export async function removeIfEmpty(location: string | null | undefined, root: s
     await rmdir(path);
   } catch {
     // Missing or not empty: either way nothing of ours to remove.
+  }
+}
+
+/**
+ * Deletes what the directory of `location` holds, keeping the directory itself and its
+ * hidden entries (names starting with `.` or `_`, as Hadoop's hidden-file filter has
+ * it), if it is inside the warehouse: what truncate_table does to a table's data.
+ */
+export async function emptyDirectory(location: string | null | undefined, root: string | undefined): Promise<void> {
+  const path = managedPathOf(location, root);
+  if (path === undefined) return;
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch {
+    return; // Missing: nothing to delete.
+  }
+  for (const name of names) {
+    if (name.startsWith(".") || name.startsWith("_")) continue;
+    await rm(resolve(path, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Moves the directory of `from` to `to` (creating `to`'s parents) when both are inside
+ * the warehouse and `from` exists: what exchange_partition does to a partition's data.
+ */
+export async function moveDirectory(from: string | null | undefined, to: string | null | undefined, root: string | undefined): Promise<void> {
+  const source = managedPathOf(from, root);
+  const target = managedPathOf(to, root);
+  if (source === undefined || target === undefined) return;
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await rename(source, target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return; // No data directory: nothing to move.
+    throw new StreamhouseError(ErrorKind.Io, `Unable to move ${from} to ${to}: ${(e as Error).message}`, { cause: e });
   }
 }

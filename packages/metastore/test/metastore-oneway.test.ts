@@ -132,7 +132,7 @@ describe.each([
     const conn = await RawConnection.open(h.server.port);
     await conn.send([Buffer.concat([wrap(message("no_such_method", ONEWAY, 3)), wrap(probeCall(4))])]);
     await expectOnlyProbeReply(conn, 4);
-    await conn.send([wrap(message("get_catalogs", ONEWAY, 5))]);
+    await conn.send([wrap(message("get_runtime_stats", ONEWAY, 5))]);
     expect((await conn.take(1, 0, 300)).length).toBe(0);
     await conn.send([wrap(probeCall(6))]);
     await expectOnlyProbeReply(conn, 6);

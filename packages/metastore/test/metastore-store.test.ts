@@ -11,7 +11,7 @@ import { postgresBackend, releaseStores, storeBackends } from "./support/stores.
 
 afterAll(releaseStores);
 
-const CURRENT_SCHEMA_VERSION = 1;
+const CURRENT_SCHEMA_VERSION = 2;
 const key: TableKey = { catalog: "hive", db: "db1", table: "t1" };
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const str = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -54,6 +54,24 @@ function compareAndSet(store: MetastoreStore, expected: string, next: string, fo
 }
 
 describe.each(storeBackends)("on $name", (backend) => {
+  test("catalogs: insert, AlreadyExists, list in byte order, update, delete", async () => {
+    await withStores([await backend.fresh()], async (store) => {
+      await store.transaction(async (tx) => {
+        for (const name of ["spark", "Hive2", "hive"]) await tx.insertCatalog({ name, body: utf8(name) });
+        const dup = await rejection(tx.insertCatalog({ name: "spark", body: utf8("again") }));
+        expect(isStreamhouseError(dup) && dup.kind).toBe(ErrorKind.AlreadyExists);
+        expect(await tx.listCatalogs()).toEqual(["Hive2", "hive", "spark"]);
+        await tx.updateCatalog({ name: "spark", body: utf8("changed") });
+      });
+      await store.transaction(async (tx) => {
+        expect(str((await tx.getCatalog("spark"))!.body)).toBe("changed");
+        expect(await tx.deleteCatalog("spark")).toBe(true);
+        expect(await tx.deleteCatalog("spark")).toBe(false);
+        expect(await tx.getCatalog("spark")).toBeUndefined();
+      });
+    });
+  });
+
   test("keys, byte ordering, and AlreadyExists that leaves the transaction usable", async () => {
     await withStores([await backend.fresh()], async (store) => {
       await store.transaction(async (tx) => {
@@ -175,6 +193,32 @@ describe.each(storeBackends)("on $name", (backend) => {
     });
   });
 
+  test("migration 2 adds catalogs to a version-1 database and keeps its rows", async () => {
+    const spec = await backend.fresh();
+    await withStores([spec], (store) => store.transaction((tx) => tx.insertDatabase({ catalog: "hive", name: "kept", body: utf8("db") })));
+    // Back to what a version-1 server left behind.
+    if (backend.name === "sqlite") {
+      const db = new Database(spec.slice("sqlite:".length));
+      db.exec("DROP TABLE catalogs");
+      db.pragma("user_version = 1");
+      db.close();
+    } else {
+      const client = new pg.Client({ connectionString: spec });
+      await client.connect();
+      await client.query("DROP TABLE catalogs");
+      await client.query("DELETE FROM schema_migrations WHERE version = 2");
+      await client.end();
+    }
+    await withStores([spec], async (store) => {
+      await store.transaction(async (tx) => {
+        expect(str((await tx.getDatabase("hive", "kept"))!.body)).toBe("db");
+        expect(await tx.listCatalogs()).toEqual([]);
+        await tx.insertCatalog({ name: "hive", body: utf8("c") });
+      });
+      expect(await schemaVersion(store)).toBe(CURRENT_SCHEMA_VERSION);
+    });
+  });
+
   test("migrations: reopening is a no-op, a newer schema is refused", async () => {
     const spec = await backend.fresh();
     const first = await withStores([spec], async (store) => [await schemaVersion(store), await store.transaction((tx) => tx.getMeta("db_uuid"))]);
@@ -211,7 +255,8 @@ describe("postgres shared by several processes", () => {
     await client.connect();
     const versions = (await client.query("SELECT version FROM schema_migrations ORDER BY version")).rows.map((r) => r.version);
     await client.end();
-    expect(versions).toEqual([1]);
+    // Each migration recorded once: neither process applied one the other had.
+    expect(versions).toEqual(Array.from({ length: CURRENT_SCHEMA_VERSION }, (_, i) => i + 1));
   });
 
   test("compare-and-set: of two processes expecting the same value exactly one wins, every round", async () => {

@@ -8,12 +8,14 @@
  *   set k=v [k=v ...]
  *   unset k [k ...]
  *   comment TEXT
+ * A `db.table`'s schema file is published holding its catalog's commit lock, so no
+ * committer that takes the lock publishes a snapshot meanwhile.
  */
 import { parseDataType, parseFieldList, StreamhouseError } from "@streamhouse/format";
 import { alterTable, type SchemaChange, SchemaChanges } from "@streamhouse/table";
 import { optionFlags, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
-import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, withLockedTable } from "./table-location.js";
 
 const ACTIONS = "add-column, rename-column, drop-column, modify-column, set, unset or comment";
 
@@ -78,8 +80,7 @@ export const alterCommand: Command = {
     const parsed = parseCommandArgs(ctx.args, { first: { type: "boolean" }, after: { type: "string" }, comment: { type: "string" }, option: { type: "string", multiple: true }, ...CATALOG_FLAGS });
     const [location, action, ...args] = parsed.positionals;
     const changes = changesOf(action, args, { first: parsed.values["first"] === true, after: stringFlag(parsed, "after"), comment: stringFlag(parsed, "comment") });
-    const table = await openTableArg(location, optionFlags(parsed), parsed);
-    const schema = await alterTable(table, changes);
-    ctx.out.write(`altered ${table.path}: schema ${schema.id}, ${schema.fields.length} columns\n`);
+    const { path, schema } = await withLockedTable(location, optionFlags(parsed), parsed, async (table) => ({ path: table.path, schema: await alterTable(table, changes) }));
+    ctx.out.write(`altered ${path}: schema ${schema.id}, ${schema.fields.length} columns\n`);
   },
 };

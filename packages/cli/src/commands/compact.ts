@@ -4,16 +4,22 @@
  * what the universal planner picks; level-0 files are forced up where the table needs
  * lookups) and commits the result as one COMPACT snapshot. `--partition` (repeatable)
  * limits it to those partitions. The way to compact tables written with `write-only`.
+ * A `db.table` is committed holding its catalog's commit lock (as `write` does): the
+ * files are rewritten without it, the snapshot is published under it.
  */
-import { compactTable, type FileStoreTable } from "@streamhouse/table";
+import { type CommitLock, compactTable, type FileStoreTable } from "@streamhouse/table";
 import { optionFlags, parseCommandArgs } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
-import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableForCommit } from "./table-location.js";
 
 /** The shape of @streamhouse/table's `compactTable` (compact/compact-table.ts). */
 export type CompactTableFn = (
   table: FileStoreTable,
-  options: { readonly partitions?: readonly Readonly<Record<string, string>>[]; readonly full?: boolean },
+  options: {
+    readonly partitions?: readonly Readonly<Record<string, string>>[];
+    readonly full?: boolean;
+    readonly commitOptions?: { readonly lock?: CommitLock };
+  },
 ) => Promise<{
   readonly snapshot: { readonly id: number } | null;
   readonly buckets: number;
@@ -41,7 +47,7 @@ export function createCompactCommand(compact?: CompactTableFn): Command {
     usage: "streamhouse compact <table-dir|db.table> [--full] [--partition k=v,... ...] [--option k=v ...] [--metastore thrift://HOST:PORT | --warehouse DIR]",
     async run(ctx) {
       const parsed = parseCommandArgs(ctx.args, {
-      ...CATALOG_FLAGS,
+        ...CATALOG_FLAGS,
         full: { type: "boolean" },
         partition: { type: "string", multiple: true },
         option: { type: "string", multiple: true },
@@ -49,9 +55,18 @@ export function createCompactCommand(compact?: CompactTableFn): Command {
       if (parsed.positionals.length > 1) throw new UsageError(`unexpected argument "${parsed.positionals[1]}"`);
       const raw = parsed.values["partition"];
       const partitions = (Array.isArray(raw) ? raw : typeof raw === "string" ? [raw] : []).map(parsePartitionSpec);
-      const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
+      const opened = await openTableForCommit(parsed.positionals[0], optionFlags(parsed), parsed);
       const job = compact ?? compactTable;
-      const r = await job(table, { full: parsed.values["full"] === true, ...(partitions.length > 0 ? { partitions } : {}) });
+      let r: Awaited<ReturnType<CompactTableFn>>;
+      try {
+        r = await job(opened.table, {
+          full: parsed.values["full"] === true,
+          ...(partitions.length > 0 ? { partitions } : {}),
+          ...(opened.lock === null ? {} : { commitOptions: { lock: opened.lock } }),
+        });
+      } finally {
+        await opened.close();
+      }
       if (r.snapshot === null) {
         ctx.out.write(`nothing to compact (${r.buckets} bucket${r.buckets === 1 ? "" : "s"} checked)\n`);
         return;

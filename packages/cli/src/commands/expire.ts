@@ -2,13 +2,14 @@
  * `streamhouse expire <table-dir> [--retain-min N] [--retain-max N] [--older-than DURATION]
  *  [--max-deletes N] [--dry-run]`: expires snapshots per the table's options or the
  * given overrides (`--older-than` replaces snapshot.time-retained), keeping tagged
- * files and what consumers still need.
+ * files and what consumers still need. A `db.table` is expired holding its catalog's
+ * commit lock.
  */
 import { parseDurationMs } from "@streamhouse/format";
 import { expireSnapshots } from "@streamhouse/table";
 import { integerFlag, optionFlags, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
-import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, withLockedTable } from "./table-location.js";
 
 export function durationFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -44,14 +45,15 @@ export const expireCommand: Command = {
     const timeRetainedMs = durationFlag(stringFlag(parsed, "older-than"), "older-than");
     if (retainMin !== undefined && retainMax !== undefined && retainMin > retainMax) throw new UsageError("--retain-min must not exceed --retain-max");
     const dryRun = parsed.values["dry-run"] === true;
-    const table = await openTableArg(parsed.positionals[0], optionFlags(parsed), parsed);
-    const r = await expireSnapshots(table, {
-      ...(retainMin === undefined ? {} : { retainMin }),
-      ...(retainMax === undefined ? {} : { retainMax }),
-      ...(maxDeletes === undefined ? {} : { maxDeletes }),
-      ...(timeRetainedMs === undefined ? {} : { timeRetainedMs }),
-      dryRun,
-    });
+    const r = await withLockedTable(parsed.positionals[0], optionFlags(parsed), parsed, (table) =>
+      expireSnapshots(table, {
+        ...(retainMin === undefined ? {} : { retainMin }),
+        ...(retainMax === undefined ? {} : { retainMax }),
+        ...(maxDeletes === undefined ? {} : { maxDeletes }),
+        ...(timeRetainedMs === undefined ? {} : { timeRetainedMs }),
+        dryRun,
+      }),
+    );
     const verb = dryRun ? "would expire" : "expired";
     const ids = r.expiredSnapshots;
     const range = ids.length === 0 ? "no snapshots" : `snapshots ${ids[0]}..${ids[ids.length - 1]} (${ids.length})`;

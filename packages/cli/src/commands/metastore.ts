@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { hashPassword, startMetastore, validateUserName, withUser } from "@streamhouse/metastore";
-import { integerFlag, parseCommandArgs, stringFlag } from "../args.js";
+import { type FlagSpec, integerFlag, type ParsedArgs, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, invalidArgument, UsageError } from "../cli-context.js";
 import { logLine } from "../output/log-line.js";
 
@@ -19,6 +19,22 @@ export const DEFAULT_USERS_FILE = `${DEFAULT_DATA_DIR}/metastore-users`;
 const USAGE =
   "streamhouse metastore start [--port 9083] [--host 127.0.0.1] [--warehouse DIR|s3://...] [--store sqlite:FILE] [--framed] [--auth plain --users FILE]\n" +
   "       streamhouse metastore user add NAME [--users FILE]   (password: first line of stdin)";
+
+/** The flags that turn on SASL PLAIN authentication (`metastore start`, `up`). */
+export const AUTH_FLAGS: FlagSpec = {
+  auth: { type: "string" },
+  users: { type: "string" },
+};
+
+/** The `auth` option of startMetastore the flags ask for, or undefined (no authentication). */
+export function authFromFlags(parsed: ParsedArgs): { readonly mechanism: "PLAIN"; readonly users: string } | undefined {
+  const authFlag = stringFlag(parsed, "auth");
+  const usersFlag = stringFlag(parsed, "users");
+  if (authFlag !== undefined && authFlag.toLowerCase() !== "plain") throw new UsageError(`--auth supports only "plain", got "${authFlag}"`);
+  if (authFlag !== undefined && usersFlag === undefined) throw new UsageError("--auth plain needs --users FILE (create it with: streamhouse metastore user add NAME --users FILE)");
+  if (authFlag === undefined && usersFlag !== undefined) throw new UsageError("--users is for --auth plain");
+  return usersFlag === undefined ? undefined : { mechanism: "PLAIN", users: resolve(usersFlag) };
+}
 
 export const metastoreCommand: Command = {
   name: "metastore",
@@ -31,8 +47,7 @@ export const metastoreCommand: Command = {
       warehouse: { type: "string" },
       store: { type: "string" },
       framed: { type: "boolean" },
-      auth: { type: "string" },
-      users: { type: "string" },
+      ...AUTH_FLAGS,
     });
     const [sub, ...rest] = parsed.positionals;
     if (sub === "user") {
@@ -40,11 +55,7 @@ export const metastoreCommand: Command = {
       return;
     }
     if (sub !== "start" || rest.length > 0) throw new UsageError(sub === undefined ? "missing the subcommand (start, user add)" : `unknown subcommand "${[sub, ...rest].join(" ")}"`);
-    const authFlag = stringFlag(parsed, "auth");
-    const usersFlag = stringFlag(parsed, "users");
-    if (authFlag !== undefined && authFlag.toLowerCase() !== "plain") throw new UsageError(`--auth supports only "plain", got "${authFlag}"`);
-    if (authFlag !== undefined && usersFlag === undefined) throw new UsageError("--auth plain needs --users FILE (create it with: streamhouse metastore user add NAME --users FILE)");
-    if (authFlag === undefined && usersFlag !== undefined) throw new UsageError("--users is for --auth plain");
+    const auth = authFromFlags(parsed);
     const port = integerFlag(parsed, "port") ?? 9083;
     if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
     const warehouseArg = stringFlag(parsed, "warehouse") ?? `${DEFAULT_DATA_DIR}/warehouse`;
@@ -62,10 +73,10 @@ export const metastoreCommand: Command = {
       warehouse,
       store,
       framed: parsed.values["framed"] === true,
-      ...(authFlag !== undefined && usersFlag !== undefined ? { auth: { mechanism: "PLAIN" as const, users: resolve(usersFlag) } } : {}),
+      ...(auth === undefined ? {} : { auth }),
       log: (message) => ctx.err.write(logLine("warn", message)),
     });
-    ctx.err.write(logLine("info", "metastore started", { host: handle.host, port: handle.port, warehouse, store, auth: authFlag === undefined ? "none" : "plain" }));
+    ctx.err.write(logLine("info", "metastore started", { host: handle.host, port: handle.port, warehouse, store, auth: auth === undefined ? "none" : "plain" }));
     ctx.out.write(`metastore ready on thrift://${handle.host}:${handle.port} (warehouse ${warehouse})\n`);
     await waitForSignal();
     ctx.err.write(logLine("info", "metastore stopping"));

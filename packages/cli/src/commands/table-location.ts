@@ -14,6 +14,13 @@
  * catalog there). Without either flag the environment decides the same way
  * (STREAMHOUSE_METASTORE, STREAMHOUSE_WAREHOUSE), and without those the metastore
  * `npm start` runs: thrift://127.0.0.1:9083.
+ *
+ * Every command that commits to a `db.table` (write, compact, expire, rollback, tag,
+ * alter) holds the catalog's commit lock while it publishes, as Java Paimon's
+ * committers do: a Hive catalog takes the metastore's table lock for object-store
+ * tables, or for every table with STREAMHOUSE_LOCK_ENABLED=true (Paimon's catalog
+ * option `lock.enabled`: set it when Java writers on a local or HDFS warehouse take
+ * the lock); `false` never takes it.
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
@@ -50,11 +57,22 @@ export function isTableName(arg: string): boolean {
 export function catalogSelection(parsed?: ParsedArgs): CatalogSelection {
   const metastoreFlag = parsed === undefined ? undefined : stringFlag(parsed, "metastore");
   const warehouseFlag = parsed === undefined ? undefined : stringFlag(parsed, "warehouse");
-  if (metastoreFlag !== undefined || warehouseFlag !== undefined) return { metastore: metastoreFlag, warehouse: warehouseFlag };
+  const lock = lockEnabledFromEnv();
+  const withLock = lock === undefined ? {} : { lockEnabled: lock };
+  if (metastoreFlag !== undefined || warehouseFlag !== undefined) return { metastore: metastoreFlag, warehouse: warehouseFlag, ...withLock };
   const metastore = process.env["STREAMHOUSE_METASTORE"] || undefined;
   const warehouse = process.env["STREAMHOUSE_WAREHOUSE"] || undefined;
-  if (metastore !== undefined || warehouse !== undefined) return { metastore, warehouse };
-  return { metastore: DEFAULT_METASTORE };
+  if (metastore !== undefined || warehouse !== undefined) return { metastore, warehouse, ...withLock };
+  return { metastore: DEFAULT_METASTORE, ...withLock };
+}
+
+/** STREAMHOUSE_LOCK_ENABLED: true/false, or undefined when unset (the catalog's default). */
+function lockEnabledFromEnv(): boolean | undefined {
+  const text = process.env["STREAMHOUSE_LOCK_ENABLED"]?.trim().toLowerCase();
+  if (text === undefined || text === "") return undefined;
+  if (text === "true") return true;
+  if (text === "false") return false;
+  throw new UsageError(`STREAMHOUSE_LOCK_ENABLED must be true or false, got "${process.env["STREAMHOUSE_LOCK_ENABLED"]}"`);
 }
 
 export function openCatalog(parsed?: ParsedArgs): Catalog {
@@ -100,5 +118,29 @@ export async function openTableForCommit(arg: string | undefined, dynamicOptions
   } catch (e) {
     await catalog.close();
     throw e;
+  }
+}
+
+/** Runs `fn` holding `lock`, or directly when there is none. */
+export function runLocked<T>(lock: CommitLock | null, fn: () => Promise<T>): Promise<T> {
+  return lock === null ? fn() : lock.runExclusive(fn);
+}
+
+/**
+ * For commands that change a table's metadata (expire, rollback, tags, schema
+ * changes): opens the table, runs `fn` holding the catalog's commit lock for the
+ * table (when its catalog asks for one), and releases the catalog afterwards.
+ */
+export async function withLockedTable<T>(
+  arg: string | undefined,
+  dynamicOptions: Readonly<Record<string, string>>,
+  parsed: ParsedArgs | undefined,
+  fn: (table: FileStoreTable) => Promise<T>,
+): Promise<T> {
+  const opened = await openTableForCommit(arg, dynamicOptions, parsed);
+  try {
+    return await runLocked(opened.lock, () => fn(opened.table));
+  } finally {
+    await opened.close();
   }
 }

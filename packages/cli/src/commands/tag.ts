@@ -1,14 +1,15 @@
 /**
  * `streamhouse tag <table-dir> create NAME [--snapshot N] [--retain DURATION]
  *  | delete NAME | list [--json] | expire`: manages tags, the named snapshots kept
- * against expiration.
+ * against expiration. Changes to a `db.table`'s tags are made holding its catalog's
+ * commit lock; `list` only reads.
  */
 import { createTag, deleteTag, expireTags, listTags } from "@streamhouse/table";
 import { integerFlag, optionFlags, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
 import { renderTable } from "../output/render-table.js";
 import { durationFlag } from "./expire.js";
-import { CATALOG_FLAGS, openTableArg } from "./table-location.js";
+import { CATALOG_FLAGS, openTableArg, withLockedTable } from "./table-location.js";
 
 export const tagCommand: Command = {
   name: "tag",
@@ -36,14 +37,14 @@ export const tagCommand: Command = {
         const snapshotId = integerFlag(parsed, "snapshot");
         const timeRetainedMs = durationFlag(stringFlag(parsed, "retain"), "retain");
         const tagName = needName();
-        const table = await openTableArg(location, optionFlags(parsed), parsed);
-        const tag = await createTag(table, tagName, { ...(snapshotId === undefined ? {} : { snapshotId }), ...(timeRetainedMs === undefined ? {} : { timeRetainedMs }) });
+        const options = { ...(snapshotId === undefined ? {} : { snapshotId }), ...(timeRetainedMs === undefined ? {} : { timeRetainedMs }) };
+        const tag = await withLockedTable(location, optionFlags(parsed), parsed, (table) => createTag(table, tagName, options));
         ctx.out.write(`created tag ${tagName} at snapshot ${tag.snapshot.id}${timeRetainedMs === undefined ? "" : `, retained for ${stringFlag(parsed, "retain")}`}\n`);
         return;
       }
       case "delete": {
         const tagName = needName();
-        const r = await deleteTag(await openTableArg(location, optionFlags(parsed), parsed), tagName);
+        const r = await withLockedTable(location, optionFlags(parsed), parsed, (table) => deleteTag(table, tagName));
         ctx.out.write(`deleted tag ${tagName} (snapshot ${r.snapshotId}); deleted ${r.deletedFiles.length} files only it kept\n`);
         return;
       }
@@ -70,7 +71,7 @@ export const tagCommand: Command = {
       }
       case "expire": {
         noName();
-        const expired = await expireTags(await openTableArg(location, optionFlags(parsed), parsed));
+        const expired = await withLockedTable(location, optionFlags(parsed), parsed, (table) => expireTags(table));
         ctx.out.write(expired.length === 0 ? "no tag has expired\n" : `expired tags: ${expired.join(", ")}\n`);
         return;
       }

@@ -1,22 +1,27 @@
 /**
  * `streamhouse trino serve [--port 7779] [--host 127.0.0.1] [--metastore thrift://HOST:PORT |
  *  --warehouse DIR|s3://…] [--decode-threads N]`: runs the Trino connector service (connectors/trino) until
- * SIGINT/SIGTERM. Tables come from the Hive catalog on that metastore, or from the
- * filesystem catalog of the warehouse (default ./streamhouse-data/warehouse). Trino
- * reaches it through a `trino_thrift` catalog (connectors/trino/etc/catalog).
+ * SIGINT/SIGTERM. Its tables are those of the catalog every command uses for `db.table`
+ * names (table-location.ts): the Hive catalog on `--metastore`, else the filesystem
+ * catalog of `--warehouse`; without either the environment (STREAMHOUSE_METASTORE,
+ * STREAMHOUSE_WAREHOUSE), and without those the metastore `up` runs,
+ * thrift://127.0.0.1:9083. So `trino serve` shows what `create db.t` made, with the same
+ * flags. The catalog is asked for its databases before the service listens: a metastore
+ * that is not there is one error line at start, not a failure on every Trino query.
+ * Trino reaches the service through a `trino_thrift` catalog (connectors/trino/etc/catalog).
  * `--decode-threads` decodes Parquet on that many worker threads (default 0). Prints one
  * ready line on stdout; logs are JSON lines on stderr.
  */
-import { catalogFromOptions } from "@streamhouse/catalog";
+import { ErrorKind, StreamhouseError } from "@streamhouse/format";
 import { startTrinoService } from "@streamhouse/trino";
 import { integerFlag, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
 import { logLine } from "../output/log-line.js";
 import { waitForSignal } from "../serve/wait-for-signal.js";
+import { CATALOG_FLAGS, catalogSelection, openCatalog } from "./table-location.js";
 
 const USAGE = "streamhouse trino serve [--port 7779] [--host 127.0.0.1] [--metastore thrift://HOST:PORT | --warehouse DIR|s3://...] [--decode-threads N]";
 const DEFAULT_PORT = 7779;
-const DEFAULT_WAREHOUSE = "streamhouse-data/warehouse";
 
 export const trinoCommand: Command = {
   name: "trino",
@@ -26,8 +31,7 @@ export const trinoCommand: Command = {
     const parsed = parseCommandArgs(ctx.args, {
       port: { type: "string" },
       host: { type: "string" },
-      metastore: { type: "string" },
-      warehouse: { type: "string" },
+      ...CATALOG_FLAGS,
       "decode-threads": { type: "string" },
     });
     const [sub, ...rest] = parsed.positionals;
@@ -36,11 +40,21 @@ export const trinoCommand: Command = {
     if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
     const decodeThreads = integerFlag(parsed, "decode-threads") ?? 0;
     if (decodeThreads > 16) throw new UsageError(`--decode-threads must be at most 16, got ${decodeThreads}`);
-    const metastore = stringFlag(parsed, "metastore");
-    const warehouseFlag = stringFlag(parsed, "warehouse");
-    if (metastore !== undefined && !metastore.startsWith("thrift://")) throw new UsageError(`--metastore must be a thrift://HOST:PORT URI, got "${metastore}"`);
-    const catalog = catalogFromOptions(metastore !== undefined ? { metastore, warehouse: warehouseFlag } : { warehouse: warehouseFlag ?? DEFAULT_WAREHOUSE });
+    const metastore = catalogSelection(parsed).metastore;
+    if (metastore !== undefined && !metastore.startsWith("thrift://")) {
+      const from = stringFlag(parsed, "metastore") === undefined ? "STREAMHOUSE_METASTORE" : "--metastore";
+      throw new UsageError(`${from} must be a thrift://HOST:PORT URI, got "${metastore}"`);
+    }
+    const catalog = openCatalog(parsed);
     try {
+      try {
+        await catalog.listDatabases();
+      } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
+        throw new StreamhouseError(ErrorKind.Io, `cannot list the databases of ${catalog.description}: ${reason} (start it with \`streamhouse up\`, or pass --metastore URI or --warehouse DIR)`, {
+          cause: e,
+        });
+      }
       const handle = await startTrinoService({
         catalog,
         port,

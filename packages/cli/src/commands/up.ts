@@ -1,11 +1,16 @@
 /**
  * `streamhouse up [--host 127.0.0.1] [--port 9083] [--trino-port 7779] [--http-port 9464]
  *  [--warehouse DIR|s3://…] [--store sqlite:FILE|postgres://…] [--no-trino]
- *  [--log-format plain|json]`: the main job on embedded defaults — the
+ *  [--auth plain --users FILE] [--log-format plain|json]`: the main job on embedded defaults — the
  * Hive-Metastore-compatible catalog server (as `metastore start`: SQLite store and
  * warehouse under ./streamhouse-data), the Trino connector service (`trino serve`: its
  * catalog is the Hive catalog on that metastore, so Trino sees every table registered
  * there), and an HTTP endpoint with `/health` and `/metrics`.
+ *
+ * `--auth plain --users FILE` makes the metastore require SASL PLAIN logins from the
+ * users file, as `metastore start` does. The connector service reaches the metastore
+ * through our Hive catalog client, which does not authenticate yet, so it needs
+ * `--no-trino` (a usage error says so rather than a service that fails every call).
  *
  * Ports: each flag, else STREAMHOUSE_METASTORE_PORT / STREAMHOUSE_TRINO_SERVICE_PORT /
  * STREAMHOUSE_HTTP_PORT, else 9083 / 7779 / 9464 (0 picks a free port).
@@ -25,6 +30,7 @@ import { openStore, startMetastore } from "@streamhouse/metastore";
 import { startTrinoService, type TrinoServiceHandle } from "@streamhouse/trino";
 import { integerFlag, parseCommandArgs, stringFlag } from "../args.js";
 import { type Command, UsageError } from "../cli-context.js";
+import { callMetrics } from "../serve/call-metrics.js";
 import { type ServiceProbe, startHealthEndpoint } from "../serve/health-endpoint.js";
 import { instrumentStore } from "../serve/instrumented-store.js";
 import { MetricsRegistry } from "../serve/metrics-registry.js";
@@ -32,7 +38,7 @@ import { LOG_FORMATS, type LogFormat, serviceLog } from "../serve/service-log.js
 import { TableMetrics } from "../serve/table-metrics.js";
 import { trinoServiceMetrics } from "../serve/trino-service-metrics.js";
 import { waitForSignal } from "../serve/wait-for-signal.js";
-import { DEFAULT_DATA_DIR } from "./metastore.js";
+import { AUTH_FLAGS, authFromFlags, DEFAULT_DATA_DIR } from "./metastore.js";
 import { fileIOFor } from "./table-location.js";
 
 export const DEFAULT_TRINO_SERVICE_PORT = 7779;
@@ -44,7 +50,7 @@ export const upCommand: Command = {
   name: "up",
   summary: "run the metastore, the Trino connector service and /health + /metrics (npm start)",
   usage:
-    "streamhouse up [--host 127.0.0.1] [--port 9083] [--trino-port 7779] [--http-port 9464] [--warehouse DIR|s3://...] [--store sqlite:FILE|postgres://...] [--no-trino] [--log-format plain|json]",
+    "streamhouse up [--host 127.0.0.1] [--port 9083] [--trino-port 7779] [--http-port 9464] [--warehouse DIR|s3://...] [--store sqlite:FILE|postgres://...] [--no-trino] [--auth plain --users FILE] [--log-format plain|json]",
   async run(ctx) {
     const parsed = parseCommandArgs(ctx.args, {
       host: { type: "string" },
@@ -55,6 +61,7 @@ export const upCommand: Command = {
       store: { type: "string" },
       "no-trino": { type: "boolean" },
       "log-format": { type: "string" },
+      ...AUTH_FLAGS,
     });
     if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
     const port = portFlag(parsed, "port", "STREAMHOUSE_METASTORE_PORT", 9083);
@@ -63,6 +70,10 @@ export const upCommand: Command = {
     const host = stringFlag(parsed, "host") ?? "127.0.0.1";
     const logFormat = (stringFlag(parsed, "log-format") ?? "plain") as LogFormat;
     if (!LOG_FORMATS.includes(logFormat)) throw new UsageError(`--log-format must be one of ${LOG_FORMATS.join(", ")}`);
+    const auth = authFromFlags(parsed);
+    if (auth !== undefined && parsed.values["no-trino"] !== true) {
+      throw new UsageError("--auth plain needs --no-trino: the Trino connector service's metastore client cannot log in yet");
+    }
     const log = serviceLog(ctx.err, logFormat);
 
     const warehouseArg = stringFlag(parsed, "warehouse") ?? `${DEFAULT_DATA_DIR}/warehouse`;
@@ -94,19 +105,27 @@ export const upCommand: Command = {
         host,
         warehouse,
         store: instrumentStore(openStore(store), registry),
+        ...(auth === undefined ? {} : { auth }),
         log: (message) => log("warn", message),
+        onCall: callMetrics(registry, "streamhouse_metastore", "Metastore"),
       });
       stops.push({ name: "metastore", close: () => metastore.close() });
       probes.push({ name: "metastore", host: reach, port: metastore.port });
       const metastoreUri = `thrift://${reach}:${metastore.port}`;
-      log("info", "metastore started", { address: metastoreUri, warehouse, store: redact(store) });
+      log("info", "metastore started", { address: metastoreUri, warehouse, store: redact(store), auth: auth === undefined ? "none" : "plain" });
       ctx.out.write(`metastore ready on ${metastoreUri} (warehouse ${warehouse})\n`);
 
       let trino: TrinoServiceHandle | null = null;
       if (parsed.values["no-trino"] !== true) {
         const catalog = catalogFromOptions({ metastore: metastoreUri, warehouse });
         stops.push({ name: "trino catalog", close: () => catalog.close() });
-        trino = await startTrinoService({ catalog, port: trinoPort, host, log: (message) => log("warn", message) });
+        trino = await startTrinoService({
+          catalog,
+          port: trinoPort,
+          host,
+          log: (message) => log("warn", message),
+          onCall: callMetrics(registry, "streamhouse_trino", "Trino connector service"),
+        });
         const handle = trino;
         stops.push({ name: "trino connector service", close: () => handle.close() });
         probes.push({ name: "trino", host: reach, port: trino.port });

@@ -1,15 +1,15 @@
 /**
- * A metastore store that times its transactions. The metastore runs each Thrift request
- * in one store transaction (handler.ts), so these counts and latencies are those of the
- * requests that touch the catalog; `startMetastore` takes an open store, which is how
- * `up` observes the server without reaching into it. (A retried serialization failure
- * counts once: the timing wraps the store's own retry loop.)
+ * A metastore store that times its transactions: the database side of a metastore
+ * request (the requests themselves are timed by the server's onCall hook, see
+ * call-metrics.ts). `startMetastore` takes an open store, which is how `up` observes it
+ * without reaching into the server. (A retried serialization failure counts once: the
+ * timing wraps the store's own retry loop.)
  */
 import type { MetastoreStore } from "@streamhouse/metastore";
 import type { MetricsRegistry } from "./metrics-registry.js";
 
-export const METASTORE_REQUESTS = "streamhouse_metastore_requests_total";
-export const METASTORE_LATENCY = "streamhouse_metastore_request_duration_seconds";
+export const STORE_TRANSACTIONS = "streamhouse_metastore_store_transactions_total";
+export const STORE_LATENCY = "streamhouse_metastore_store_transaction_duration_seconds";
 
 export function instrumentStore(store: MetastoreStore, registry: MetricsRegistry): MetastoreStore {
   return {
@@ -22,8 +22,8 @@ export function instrumentStore(store: MetastoreStore, registry: MetricsRegistry
         outcome = "error";
         throw e;
       } finally {
-        registry.increment(METASTORE_REQUESTS, "Metastore requests (store transactions), by outcome.", { outcome });
-        registry.observe(METASTORE_LATENCY, "Metastore request latency (one store transaction), seconds.", {}, (performance.now() - started) / 1000);
+        registry.increment(STORE_TRANSACTIONS, "Transactions of the metastore's store (SQLite or PostgreSQL), by outcome.", { outcome });
+        registry.observe(STORE_LATENCY, "Latency of the metastore's store transactions, seconds.", {}, (performance.now() - started) / 1000);
       }
     },
     close: () => store.close(),

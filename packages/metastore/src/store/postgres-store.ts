@@ -50,6 +50,10 @@ const MIGRATIONS: readonly string[] = [
     txn_id BIGINT NOT NULL, "user" TEXT NOT NULL, host TEXT NOT NULL, agent TEXT NOT NULL, acquired_at_ms BIGINT,
     last_heartbeat_ms BIGINT NOT NULL, heartbeat_count INTEGER NOT NULL);
   `,
+  // 2: catalogs (create_catalog and friends). The handler creates the default catalog on start.
+  `
+  CREATE TABLE catalogs (name TEXT COLLATE "C" PRIMARY KEY, body BYTEA NOT NULL);
+  `,
 ];
 
 export interface PostgresStoreOptions {

@@ -118,6 +118,18 @@ export function sqlStoreTx(session: SqlSession, dialect: SqlDialect): StoreTx {
       await run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", [key, value]);
     },
 
+    getCatalog: async (name) => {
+      const r = await one("SELECT name, body FROM catalogs WHERE name = ?", [name]);
+      return r === undefined ? undefined : { name: text(r.name), body: bytes(r.body) };
+    },
+    listCatalogs: async () => (await all("SELECT name FROM catalogs ORDER BY name", [])).map((r) => text(r.name)),
+    insertCatalog: (row) =>
+      insert("INSERT INTO catalogs (name, body) VALUES (?, ?) ON CONFLICT DO NOTHING", [row.name, row.body], `catalog ${row.name}`, { catalog: row.name }),
+    updateCatalog: async (row) => {
+      await run("UPDATE catalogs SET body = ? WHERE name = ?", [row.body, row.name]);
+    },
+    deleteCatalog: async (name) => (await run("DELETE FROM catalogs WHERE name = ?", [name])) > 0,
+
     getDatabase: async (catalog, name) => {
       const r = await one("SELECT catalog, name, body FROM dbs WHERE catalog = ? AND name = ?", [catalog, name]);
       return r === undefined ? undefined : { catalog: text(r.catalog), name: text(r.name), body: bytes(r.body) };

@@ -36,6 +36,10 @@ const MIGRATIONS: readonly string[] = [
     user TEXT NOT NULL, host TEXT NOT NULL, agent TEXT NOT NULL, acquired_at_ms INTEGER, last_heartbeat_ms INTEGER NOT NULL,
     heartbeat_count INTEGER NOT NULL);
   `,
+  // 2: catalogs (create_catalog and friends). The handler creates the default catalog on start.
+  `
+  CREATE TABLE catalogs (name TEXT PRIMARY KEY, body BLOB NOT NULL);
+  `,
 ];
 
 export interface SqliteStoreOptions {

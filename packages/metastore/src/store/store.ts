@@ -22,6 +22,12 @@
  *   transaction stays usable.)
  */
 
+/** A catalog: the top of the namespace (Hive 3+), holding databases. */
+export interface CatalogRow {
+  readonly name: string;
+  readonly body: Uint8Array;
+}
+
 export interface DatabaseRow {
   readonly catalog: string;
   readonly name: string;
@@ -98,6 +104,15 @@ export interface TableKey {
 export interface StoreTx {
   getMeta(key: string): Promise<string | undefined>;
   setMeta(key: string, value: string): Promise<void>;
+
+  getCatalog(name: string): Promise<CatalogRow | undefined>;
+  /** Catalog names in byte order. */
+  listCatalogs(): Promise<string[]>;
+  /** Throws AlreadyExists when present. */
+  insertCatalog(row: CatalogRow): Promise<void>;
+  updateCatalog(row: CatalogRow): Promise<void>;
+  /** Deletes the catalog row only (its databases are the caller's business); false when absent. */
+  deleteCatalog(name: string): Promise<boolean>;
 
   getDatabase(catalog: string, name: string): Promise<DatabaseRow | undefined>;
   listDatabases(catalog: string): Promise<string[]>;

@@ -19,6 +19,9 @@ export interface HarnessOptions {
   readonly partialMessageTimeoutMs?: number;
   /** An `openStore` spec; default `sqlite::memory:`. */
   readonly store?: string;
+  readonly onCall?: (method: string, durationMs: number, ok: boolean) => void;
+  /** Default /tmp/streamhouse-test-warehouse. */
+  readonly warehouse?: string;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {

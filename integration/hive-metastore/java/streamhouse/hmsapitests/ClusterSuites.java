@@ -94,9 +94,13 @@ public final class ClusterSuites {
         @Override
         public void testFailure(Failure f) {
           failedTests.add(f.getDescription());
-          String message = String.valueOf(f.getException());
+          // The failure and up to three causes: "expected X but was Y" alone does not say what Y said.
+          StringBuilder message = new StringBuilder(String.valueOf(f.getException()));
+          Throwable cause = f.getException() == null ? null : f.getException().getCause();
+          for (int i = 0; i < 3 && cause != null; i++, cause = cause.getCause()) message.append(" <- ").append(cause);
+          String text = message.toString();
           out.println("{\"suite\":" + json(cls) + ",\"test\":" + json(f.getDescription().getDisplayName()) + ",\"ok\":false,\"error\":"
-              + json(message.length() > 400 ? message.substring(0, 400) : message) + "}");
+              + json(text.length() > 800 ? text.substring(0, 800) : text) + "}");
         }
 
         @Override
