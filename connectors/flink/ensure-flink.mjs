@@ -6,17 +6,17 @@
 // Versions come from the "flink" entry of integration/versions.json (the one place
 // they are pinned). Run as a script it prints where things are.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cacheRoot, runTool } from "../../integration/support/run-tool.mjs";
+import { buildOnce } from "../../integration/support/build-once.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const versionsFile = join(here, "..", "..", "integration", "versions.json");
 const pomFile = join(here, "pom.xml");
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
 const DOWNLOAD_TIMEOUT_MS = 15 * 60_000;
-const COMPLETE_MARKER = ".streamhouse-complete";
 /** Keys of the "flink" entry that decide the venv; the others only decide the jars. */
 const VENV_KEYS = ["apache-flink.version"];
 
@@ -29,26 +29,6 @@ export function flinkVersions() {
     if (typeof out[k] !== "string" || out[k] === "") throw new Error(`${versionsFile}: "flink" needs a string "${k}"`);
   }
   return out;
-}
-
-/** Builds `target` through `build(tmp)` unless a complete copy exists; rename makes it visible. */
-async function buildOnce(target, build) {
-  if (existsSync(join(target, COMPLETE_MARKER))) return false;
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    const note = await build(tmp);
-    writeFileSync(join(tmp, COMPLETE_MARKER), note);
-    try {
-      renameSync(tmp, target);
-    } catch (e) {
-      // Another process finished first; theirs is as good as ours.
-      if (!existsSync(join(target, COMPLETE_MARKER))) throw e;
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  return true;
 }
 
 async function ensureVenv(v, log) {

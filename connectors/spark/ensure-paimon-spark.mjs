@@ -10,16 +10,16 @@
 // prints spark-defaults.conf lines; with --submit-args it prints `--conf k=v` arguments,
 // with --env the `export JAVA_HOME=… SPARK_HOME=…` lines of the installed Spark.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureSparkInstall } from "../../integration/spark/ensure-spark.mjs";
 import { cacheRoot, runTool } from "../../integration/support/run-tool.mjs";
+import { buildOnce } from "../../integration/support/build-once.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const versionsFile = join(here, "..", "..", "integration", "versions.json");
 const DOWNLOAD_TIMEOUT_MS = 15 * 60_000;
-const COMPLETE_MARKER = ".streamhouse-complete";
 const ENTRY = "spark-paimon";
 
 /** The `spark-paimon` entry of integration/versions.json, without `_` comment keys. */
@@ -36,27 +36,6 @@ export function paimonSparkVersions() {
 /** The Maven coordinate of the connector jar. */
 export function paimonSparkCoordinate(v = paimonSparkVersions()) {
   return `${v["paimon.groupId"]}:${v["paimon.artifactId"]}:${v["paimon.version"]}`;
-}
-
-/** Builds `target` through `build(tmp)` unless a complete copy exists; rename makes it visible. */
-async function buildOnce(target, build) {
-  if (existsSync(join(target, COMPLETE_MARKER))) return false;
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    mkdirSync(tmp, { recursive: true });
-    const note = await build(tmp);
-    writeFileSync(join(tmp, COMPLETE_MARKER), note);
-    try {
-      renameSync(tmp, target);
-    } catch (e) {
-      // Another process finished first; theirs is as good as ours.
-      if (!existsSync(join(target, COMPLETE_MARKER))) throw e;
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  return true;
 }
 
 /** Downloads the connector jar into the cache if missing; returns its path. */

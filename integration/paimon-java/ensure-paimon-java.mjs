@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runTool } from "../support/run-tool.mjs";
+import { buildOnce } from "../support/build-once.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pomFile = join(here, "pom.xml");
@@ -12,7 +13,6 @@ const sourceRoot = join(here, "java");
 const versionsFile = join(here, "..", "versions.json");
 const DOWNLOAD_TIMEOUT_MS = 15 * 60_000;
 const COMPILE_TIMEOUT_MS = 3 * 60_000;
-const COMPLETE_MARKER = ".streamhouse-complete";
 /** Oldest Java release our sources and Paimon 2.0 run on. */
 const JAVA_RELEASE = "11";
 export const MAIN_CLASS = "streamhouse.paimonjava.PaimonPeer";
@@ -39,27 +39,6 @@ function javaSources(dir = sourceRoot) {
     else if (entry.name.endsWith(".java")) out.push(p);
   }
   return out.sort();
-}
-
-/** Builds `target` through `build(tmp)` unless a complete copy exists; rename makes it visible. */
-async function buildOnce(target, build) {
-  if (existsSync(join(target, COMPLETE_MARKER))) return false;
-  mkdirSync(dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
-  try {
-    mkdirSync(tmp, { recursive: true });
-    const note = await build(tmp);
-    writeFileSync(join(tmp, COMPLETE_MARKER), note);
-    try {
-      renameSync(tmp, target);
-    } catch (e) {
-      // Another process finished first; theirs is as good as ours.
-      if (!existsSync(join(target, COMPLETE_MARKER))) throw e;
-    }
-  } finally {
-    rmSync(tmp, { recursive: true, force: true });
-  }
-  return true;
 }
 
 /**
