@@ -57,5 +57,8 @@ export function createSequenceFieldsComparator(fields: ValueFields, sequenceFiel
 
 /** The full order of a sorted run: key, then version. */
 export function createKeyValueComparator(keyComparator: RecordComparator, versionComparator: KeyValueComparator): KeyValueComparator {
+  if (versionComparator === compareSequenceNumbers) {
+    return (a, b) => keyComparator(a.key, b.key) || (a.sequenceNumber < b.sequenceNumber ? -1 : a.sequenceNumber > b.sequenceNumber ? 1 : 0);
+  }
   return (a, b) => keyComparator(a.key, b.key) || versionComparator(a, b);
 }

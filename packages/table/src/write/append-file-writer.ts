@@ -10,13 +10,17 @@ import {
   EMPTY_SIMPLE_STATS,
   FileSource,
   type Row,
+  RowKind,
+  type SimpleStats,
   type TableSchema,
+  type Value,
 } from "@streamhouse/format";
-import type { ValueAt } from "./arrow-columns.js";
+import type { ColumnValues } from "./arrow-columns.js";
 import { ValueStatsCollector } from "./column-stats.js";
 import { localWallClockMillis } from "./data-file-path-factory.js";
 import { ParquetFileEncoder, type ParquetWriteOptions } from "./parquet-file-writer.js";
-import type { DataFileEncoder } from "./rolling-file-writer.js";
+import type { DataFileBatch, DataFileEncoder } from "./rolling-file-writer.js";
+import { RowColumns } from "./row-columns.js";
 
 /** An append row with the sequence number it was given. */
 export interface SequencedRow {
@@ -27,6 +31,7 @@ export interface SequencedRow {
 export class AppendFileEncoder implements DataFileEncoder<SequencedRow> {
   private readonly parquet: ParquetFileEncoder;
   private readonly valueStats: ValueStatsCollector;
+  private cached: { readonly records: readonly SequencedRow[]; readonly columns: readonly ColumnValues[] } | null = null;
 
   constructor(
     private readonly schema: TableSchema,
@@ -38,16 +43,52 @@ export class AppendFileEncoder implements DataFileEncoder<SequencedRow> {
     this.valueStats = new ValueStatsCollector(schema.fields, options);
   }
 
-  private columns(records: readonly SequencedRow[]): ValueAt[] {
-    return this.schema.fields.map((_, j): ValueAt => (i) => records[i]!.row[j] ?? null);
+  /** The records' columns, read once for both encode and meta (which follow each other). */
+  private columns(records: readonly SequencedRow[]): readonly ColumnValues[] {
+    if (this.cached?.records === records) return this.cached.columns;
+    const n = records.length;
+    const columns: (Value | null)[][] = Array.from({ length: this.schema.fields.length }, () => new Array(n));
+    for (let i = 0; i < n; i++) {
+      const row = records[i]!.row;
+      for (let j = 0; j < columns.length; j++) columns[j]![i] = row[j] ?? null;
+    }
+    this.cached = { records, columns };
+    return columns;
+  }
+
+  /** Keeps a file's rows as columns (row-columns.ts) rather than as objects. */
+  newBatch(): DataFileBatch<SequencedRow> {
+    const rows = new RowColumns(this.schema.fields.map((f) => f.type));
+    return {
+      get length() {
+        return rows.length;
+      },
+      add: (record) => rows.push(RowKind.INSERT, record.sequenceNumber, record.row),
+      encode: () =>
+        this.parquet.encodeColumns(
+          rows.length,
+          this.schema.fields.map((_, j) => rows.column(j)),
+        ),
+      meta: (fileName, fileSize) => {
+        const sequences = rows.sequencesView();
+        const valueStats = this.valueStats.collectStored(this.schema.fields.map((_, j) => rows.column(j)));
+        return this.describe(rows.length, fileName, fileSize, valueStats, sequences[0]!, sequences[rows.length - 1]!);
+      },
+    };
   }
 
   encode(records: readonly SequencedRow[]): Uint8Array {
-    return this.parquet.encode(records.length, this.columns(records));
+    return this.parquet.encodeColumns(records.length, this.columns(records));
   }
 
   meta(records: readonly SequencedRow[], fileName: string, fileSize: number): DataFileMeta {
     const n = records.length;
+    const valueStats = this.valueStats.collectColumns(this.columns(records));
+    this.cached = null;
+    return this.describe(n, fileName, fileSize, valueStats, records[0]!.sequenceNumber, records[n - 1]!.sequenceNumber);
+  }
+
+  private describe(n: number, fileName: string, fileSize: number, valueStats: SimpleStats, minSequence: bigint, maxSequence: bigint): DataFileMeta {
     return {
       fileName,
       fileSize: BigInt(fileSize),
@@ -55,9 +96,9 @@ export class AppendFileEncoder implements DataFileEncoder<SequencedRow> {
       minKey: EMPTY_BINARY_ROW_BYTES,
       maxKey: EMPTY_BINARY_ROW_BYTES,
       keyStats: EMPTY_SIMPLE_STATS,
-      valueStats: this.valueStats.collect(n, this.columns(records)),
-      minSequenceNumber: records[0]!.sequenceNumber,
-      maxSequenceNumber: records[n - 1]!.sequenceNumber,
+      valueStats,
+      minSequenceNumber: minSequence,
+      maxSequenceNumber: maxSequence,
       schemaId: BigInt(this.schema.id),
       level: 0,
       extraFiles: [],

@@ -30,8 +30,9 @@ import {
   StreamhouseError,
   type Value,
 } from "@streamhouse/format";
-import { compareValues } from "../merge/compare-values.js";
-import type { ValueAt } from "./arrow-columns.js";
+import { compareJavaDouble, type ValueComparator, valueComparator } from "../merge/compare-values.js";
+import { type ColumnValues, materialize, type ValueAt } from "./arrow-columns.js";
+import type { StoredColumn } from "./row-columns.js";
 
 export type StatsMode = { readonly kind: "none" | "counts" | "full" } | { readonly kind: "truncate"; readonly length: number };
 
@@ -73,21 +74,16 @@ export function hasNoStats(type: DataType): boolean {
 }
 
 export function columnStats(type: DataType, mode: StatsMode, length: number, at: ValueAt): ColumnStats {
+  return columnStatsOf(type, mode, materialize(length, at));
+}
+
+/** `columnStats` over a column's values. */
+export function columnStatsOf(type: DataType, mode: StatsMode, values: ColumnValues): ColumnStats {
   if (mode.kind === "none" || hasNoStats(type)) return { min: null, max: null, nullCount: null };
-  let nulls = 0;
-  let min: Value | null = null;
-  let max: Value | null = null;
   const ordered = mode.kind !== "counts" && !((type.root === "TIMESTAMP" || type.root === "TIMESTAMP_LTZ") && type.precision > 6);
-  for (let i = 0; i < length; i++) {
-    const v = at(i);
-    if (v === null) {
-      nulls++;
-      continue;
-    }
-    if (!ordered) continue;
-    if (min === null || compareValues(type, v, min) < 0) min = v;
-    if (max === null || compareValues(type, v, max) > 0) max = v;
-  }
+  const { min: lo, max: hi, nulls } = ordered ? minMax(type, values) : { min: null, max: null, nulls: countNulls(values) };
+  let min = lo;
+  let max = hi;
   const nullCount = BigInt(nulls);
   if ((type.root === "FLOAT" || type.root === "DOUBLE") && (Number.isNaN(min) || Number.isNaN(max))) {
     if (Number.isNaN(min)) min = null;
@@ -99,6 +95,103 @@ export function columnStats(type: DataType, mode: StatsMode, length: number, at:
     return { min: truncateMin(min as string, mode.length), max: upper, nullCount };
   }
   return { min, max, nullCount };
+}
+
+/** `columnStats` over a stored column (row-columns.ts), numbers read from their typed arrays. */
+export function storedColumnStats(type: DataType, mode: StatsMode, column: StoredColumn): ColumnStats {
+  if (column.kind === "value") return columnStatsOf(type, mode, column.values);
+  if (mode.kind === "none" || hasNoStats(type)) return { min: null, max: null, nullCount: null };
+  const { nulls, data } = column;
+  let count = 0;
+  let lo = -1;
+  let hi = -1;
+  // Positions of the min and max: the first of equal values, as columnStatsOf keeps.
+  const double = column.kind === "double";
+  for (let i = 0; i < nulls.length; i++) {
+    if (nulls[i] === 1) {
+      count++;
+      continue;
+    }
+    if (mode.kind === "counts") continue;
+    const v = data[i]!;
+    if (lo < 0) {
+      lo = i;
+      hi = i;
+      continue;
+    }
+    if (double ? compareJavaDouble(v as number, data[lo] as number) < 0 : v < data[lo]!) lo = i;
+    if (double ? compareJavaDouble(v as number, data[hi] as number) > 0 : v > data[hi]!) hi = i;
+  }
+  const nullCount = BigInt(count);
+  if (mode.kind === "counts") return { min: null, max: null, nullCount };
+  let min: Value | null = lo < 0 ? null : data[lo]!;
+  let max: Value | null = hi < 0 ? null : data[hi]!;
+  if (double && (Number.isNaN(min) || Number.isNaN(max))) {
+    if (Number.isNaN(min)) min = null;
+    if (Number.isNaN(max)) max = null;
+  }
+  return { min, max, nullCount };
+}
+
+function countNulls(values: ColumnValues): number {
+  let nulls = 0;
+  for (let i = 0; i < values.length; i++) if ((values[i] ?? null) === null) nulls++;
+  return nulls;
+}
+
+interface MinMax {
+  readonly min: Value | null;
+  readonly max: Value | null;
+  readonly nulls: number;
+}
+
+/** Min, max (the first of equal values, in Paimon's order) and null count in one pass. */
+function minMax(type: DataType, values: ColumnValues): MinMax {
+  switch (type.root) {
+    case "TINYINT":
+    case "SMALLINT":
+    case "INT":
+    case "DATE":
+    case "TIME":
+      return minMaxPrimitive(values as readonly (number | null)[]);
+    case "BIGINT":
+      return minMaxPrimitive(values as readonly (bigint | null)[]);
+    default:
+      return minMaxCompared(valueComparator(type), values);
+  }
+}
+
+// Integers and bigints: no NaN, no -0.0, so relational operators are Paimon's order.
+function minMaxPrimitive<T extends number | bigint>(values: readonly (T | null)[]): MinMax {
+  let nulls = 0;
+  let min: T | null = null;
+  let max: T | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? null;
+    if (v === null) {
+      nulls++;
+      continue;
+    }
+    if (min === null || v < min) min = v;
+    if (max === null || v > max) max = v;
+  }
+  return { min, max, nulls };
+}
+
+function minMaxCompared(compare: ValueComparator, values: ColumnValues): MinMax {
+  let nulls = 0;
+  let min: Value | null = null;
+  let max: Value | null = null;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? null;
+    if (v === null) {
+      nulls++;
+      continue;
+    }
+    if (min === null || compare(v, min) < 0) min = v;
+    if (max === null || compare(v, max) > 0) max = v;
+  }
+  return { min, max, nulls };
 }
 
 /** The first `length` code points. */
@@ -154,6 +247,18 @@ export class ValueStatsCollector {
   /** `columns[j]` reads column j of `fields`. */
   collect(length: number, columns: readonly ValueAt[]): SimpleStats {
     const stats = this.kept.map((i) => columnStats(this.fields[i]!.type, this.modes[i]!, length, columns[i]!));
+    return simpleStatsOf(this.keptTypes, stats);
+  }
+
+  /** `columns[j]` is column j of `fields`, as stored by row-columns.ts. */
+  collectStored(columns: readonly StoredColumn[]): SimpleStats {
+    const stats = this.kept.map((i) => storedColumnStats(this.fields[i]!.type, this.modes[i]!, columns[i]!));
+    return simpleStatsOf(this.keptTypes, stats);
+  }
+
+  /** `columns[j]` holds the values of column j of `fields`. */
+  collectColumns(columns: readonly ColumnValues[]): SimpleStats {
+    const stats = this.kept.map((i) => columnStatsOf(this.fields[i]!.type, this.modes[i]!, columns[i]!));
     return simpleStatsOf(this.keptTypes, stats);
   }
 }

@@ -16,10 +16,11 @@ import { type DataFileMeta, type Row, type RowKind, TableSchemas } from "@stream
 import type { KeyValue } from "../kv/key-value.js";
 import { createTableMerge, type TableMerge } from "../merge/merge-function-factory.js";
 import { mergeByKey } from "../merge/sort-merge.js";
-import { createKeyValueComparator } from "../merge/version-order.js";
+import { compareSequenceNumbers, createKeyValueComparator } from "../merge/version-order.js";
 import type { CommitMessage } from "./commit-message.js";
 import { type Compactor, type CompactorCommitOptions, NO_COMPACTION } from "./compactor.js";
 import { DataFilePathFactory } from "./data-file-path-factory.js";
+import { isIntegerKey } from "./integer-key-sort.js";
 import { KeyValueFileEncoder } from "./key-value-file-writer.js";
 import { estimateRowBytes, RollingFileWriter } from "./rolling-file-writer.js";
 import { SortBuffer } from "./sort-buffer.js";
@@ -28,6 +29,8 @@ import type { BucketLocation, WriterContext } from "./writer-context.js";
 export class MergeTreeWriter {
   private nextSequence: bigint;
   private readonly keyPositions: readonly number[];
+  private readonly keyOf: (value: Row) => Row;
+  private readonly spillable: boolean;
   private readonly merge: TableMerge;
   readonly buffer: SortBuffer;
   private readonly files: RollingFileWriter<KeyValue>;
@@ -49,12 +52,23 @@ export class MergeTreeWriter {
     this.keyPositions = keyNames.map((k) => schema.fields.findIndex((f) => f.name === k));
     this.merge = createTableMerge(schema, options);
     const positions = this.keyPositions;
-    const keyOf = (value: Row): Row => positions.map((p) => value[p] ?? null);
+    this.keyOf = positions.length === 1 ? singleKeyOf(positions[0]!) : (value: Row): Row => positions.map((p) => value[p] ?? null);
+    this.spillable = options.writeBufferSpillable();
+    // Records get ascending sequence numbers as they are added, so without a
+    // `sequence.field` the buffer may sort by key alone (see SortBufferOptions.keyOrder).
+    const keyComparator = this.merge.keyComparator;
+    const keyOrder = this.merge.versionComparator === compareSequenceNumbers ? (a: KeyValue, b: KeyValue) => keyComparator(a.key, b.key) : undefined;
     this.buffer = new SortBuffer(
       createKeyValueComparator(this.merge.keyComparator, this.merge.versionComparator),
       schema.fields.map((f) => f.type),
-      keyOf,
-      { memoryBytes: options.writeBufferSize(), spillable: options.writeBufferSpillable(), tempDir: ctx.tempDir },
+      this.keyOf,
+      {
+        memoryBytes: options.writeBufferSize(),
+        spillable: this.spillable,
+        tempDir: ctx.tempDir,
+        keyOrder,
+        integerKeyPosition: isIntegerKey(TableSchemas.fields(schema, keyNames).map((f) => f.type)) ? this.keyPositions[0] : undefined,
+      },
     );
     const paths = new DataFilePathFactory(ctx.tablePath, location.partitionPath, location.bucket, options.dataFilePrefix());
     this.files = new RollingFileWriter(ctx.io, paths, new KeyValueFileEncoder(schema, options, ctx.parquet, 0, ctx.clock), options.targetFileSize(true));
@@ -68,10 +82,8 @@ export class MergeTreeWriter {
 
   /** Buffers a record; true when the buffer is full and `flush()` must be awaited. */
   add(kind: RowKind, value: Row): boolean {
-    const positions = this.keyPositions;
-    const key = positions.map((p) => value[p] ?? null);
-    this.buffer.add({ key, sequenceNumber: this.nextSequence++, valueKind: kind, value, level: -1 });
-    return !this.ctx.options.writeBufferSpillable() && this.buffer.isFull();
+    this.buffer.addRow(kind, this.nextSequence++, value);
+    return !this.spillable && this.buffer.isFull();
   }
 
   /** The sequence number the next record gets. */
@@ -126,4 +138,8 @@ export class MergeTreeWriter {
     this.buffer.clear();
     await this.compactor.close();
   }
+}
+
+function singleKeyOf(position: number): (value: Row) => Row {
+  return (value) => [value[position] ?? null];
 }

@@ -16,10 +16,35 @@ import type { DataFilePathFactory } from "./data-file-path-factory.js";
 export interface DataFileEncoder<T> {
   encode(records: readonly T[]): Uint8Array;
   meta(records: readonly T[], fileName: string, fileSize: number): DataFileMeta;
+  /**
+   * A batch that keeps the records of one file in the encoder's own compact form (e.g.
+   * columns) instead of as the objects given; without it the records are kept as given.
+   */
+  newBatch?(): DataFileBatch<T>;
+}
+
+/** The records of the file being filled. */
+export interface DataFileBatch<T> {
+  readonly length: number;
+  add(record: T): void;
+  encode(): Uint8Array;
+  meta(fileName: string, fileSize: number): DataFileMeta;
+}
+
+function arrayBatch<T>(encoder: DataFileEncoder<T>): DataFileBatch<T> {
+  const records: T[] = [];
+  return {
+    get length() {
+      return records.length;
+    },
+    add: (record) => records.push(record),
+    encode: () => encoder.encode(records),
+    meta: (fileName, fileSize) => encoder.meta(records, fileName, fileSize),
+  };
 }
 
 export class RollingFileWriter<T> {
-  private batch: T[] = [];
+  private batch: DataFileBatch<T>;
   private batchBytes = 0;
   private readonly written: DataFileMeta[] = [];
 
@@ -28,11 +53,17 @@ export class RollingFileWriter<T> {
     private readonly paths: DataFilePathFactory,
     private readonly encoder: DataFileEncoder<T>,
     private readonly targetFileBytes: number,
-  ) {}
+  ) {
+    this.batch = this.newBatch();
+  }
+
+  private newBatch(): DataFileBatch<T> {
+    return this.encoder.newBatch?.() ?? arrayBatch(this.encoder);
+  }
 
   /** Buffers a record; true when the current file reached the target size and should be rolled. */
   add(record: T, estimatedBytes: number): boolean {
-    this.batch.push(record);
+    this.batch.add(record);
     this.batchBytes += estimatedBytes;
     return this.batchBytes >= this.targetFileBytes;
   }
@@ -48,15 +79,15 @@ export class RollingFileWriter<T> {
   /** Writes the buffered records as one file (nothing when empty). */
   async roll(): Promise<void> {
     if (this.batch.length === 0) return;
-    const records = this.batch;
-    this.batch = [];
+    const batch = this.batch;
+    this.batch = this.newBatch();
     this.batchBytes = 0;
-    const bytes = this.encoder.encode(records);
+    const bytes = batch.encode();
     const { name, path } = this.paths.next();
     if (!(await this.io.writeIfAbsent(path, bytes))) {
       throw new StreamhouseError(ErrorKind.AlreadyExists, `data file ${path} already exists`, { context: { file: path } });
     }
-    this.written.push(this.encoder.meta(records, name, bytes.length));
+    this.written.push(batch.meta(name, bytes.length));
   }
 
   /** Rolls what is buffered and returns every file written since the last call. */

@@ -39,6 +39,7 @@ import {
   rowKindFromShortString,
   StreamhouseError,
   TableSchemas,
+  type Value,
 } from "@streamhouse/format";
 import { createCompactor, type RestoredBucket, restoreDeletionVectors, restoredBuckets } from "../compact/bucket-restore.js";
 import { CompactionExecutor } from "../compact/compaction-executor.js";
@@ -98,6 +99,9 @@ export class TableWrite {
   private readonly bucketFunction: BucketFunction;
   private readonly dynamic: DynamicBuckets | null;
   private readonly writers = new Map<string, BucketWriter>();
+  /** Writer keys of an unpartitioned table by bucket (no string built per row). */
+  private readonly unpartitionedKeys: string[] = [];
+  private readonly bucketKeyScratch: (Value | null)[] = [];
   private closed = false;
   private readonly reader: DataFileReader;
   private readonly executor = new CompactionExecutor();
@@ -242,6 +246,23 @@ export class TableWrite {
     }
   }
 
+  private unpartitionedKey(bucket: number): string {
+    let key = this.unpartitionedKeys[bucket];
+    if (key === undefined) {
+      key = `/${bucket}`;
+      this.unpartitionedKeys[bucket] = key;
+    }
+    return key;
+  }
+
+  /** The bucket key values of `row`, in a reused array (BinaryRowWriter.write copies them out). */
+  private bucketKeyOf(row: Row): Row {
+    const positions = this.bucketPositions;
+    const out = this.bucketKeyScratch;
+    for (let k = 0; k < positions.length; k++) out[k] = row[positions[k]!] ?? null;
+    return out;
+  }
+
   /** The writer of `row`'s bucket; null when a dynamic-bucket partition's index is not loaded yet. */
   private writerFor(row: Row): BucketWriter | null {
     // Unpartitioned tables (the common case) skip encoding a partition row per record.
@@ -252,14 +273,14 @@ export class TableWrite {
     let bucket: number;
     let hash = 0;
     if (dynamic === null) {
-      bucket = this.bucketKeyRows === null ? 0 : this.bucketFunction(this.bucketKeyRows.write(this.bucketPositions.map((p) => row[p] ?? null)), this.numBuckets);
+      bucket = this.bucketKeyRows === null ? 0 : this.bucketFunction(this.bucketKeyRows.write(this.bucketKeyOf(row)), this.numBuckets);
     } else {
       const part = dynamic.partitions.get(partitioned ? partitionHex(partition) : EMPTY_PARTITION_HEX);
       if (part === undefined) return null;
       hash = binaryRowHash(dynamic.keyRows.write(dynamic.keyPositions.map((p) => row[p] ?? null)));
       bucket = part.assigner.assign(hash);
     }
-    const key = partitioned ? writerKey(partition, bucket) : `/${bucket}`;
+    const key = partitioned ? writerKey(partition, bucket) : this.unpartitionedKey(bucket);
     let writer = this.writers.get(key);
     if (writer === undefined) {
       writer = this.createWriter(partition, partValues, bucket, key);
