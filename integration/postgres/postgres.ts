@@ -23,6 +23,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { ensurePostgres } from "./ensure-postgres.mjs";
+import { waitForExit } from "../support/processes.mjs";
 
 export interface PostgresCluster {
   readonly host: string;
@@ -115,17 +116,6 @@ function runTool(cmd: string, args: string[], cwd: string, user: RunAs | undefin
       clearTimeout(timer);
       if (code === 0) resolve(output);
       else reject(new Error(`${cmd} failed (${signal ?? `exit ${code}`}):\n${output}`));
-    });
-  });
-}
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
     });
   });
 }

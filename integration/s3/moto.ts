@@ -13,7 +13,7 @@
  * the same property, so a race test that fails points at our code, not at moto.
  * Racing clients still interleave freely between requests.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { ensureMoto } from "./ensure-moto.mjs";
 
 export interface MotoServer {
@@ -49,19 +49,9 @@ threading.Thread(target=exit_when_orphaned, daemon=True).start()
 print(json.dumps({"port": server.port}), flush=True)
 server.serve_forever()
 `;
+import { waitForExit } from "../support/processes.mjs";
 
 const LOG_TAIL_CHARS = 8000;
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
 
 export async function startMoto(options: StartMotoOptions = {}): Promise<MotoServer> {
   const install = await ensureMoto();

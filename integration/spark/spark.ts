@@ -9,9 +9,10 @@
  * the closed pipe ends the driver and PySpark's gateway JVM with it, and an exit hook kills
  * the group as a last resort.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { ensureSparkInstall, type SparkInstall } from "./ensure-spark.mjs";
+import { killGroup, waitForExit } from "../support/processes.mjs";
 
 export interface StartSparkOptions {
   /** `thrift://HOST:PORT` of the metastore. */
@@ -47,26 +48,6 @@ type Reply = { ok: boolean; error?: string; ready?: boolean; version?: string; c
 /** Installs PySpark into the cache if missing (see ensure-spark.mjs). */
 export function ensureSpark(options: { readonly log?: (line: string) => void } = {}): Promise<SparkInstall> {
   return ensureSparkInstall(options);
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }
 
 export async function startSpark(options: StartSparkOptions): Promise<SparkSession> {

@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BasicAuth, Trino } from "trino-client";
 import { ensureTrinoInstall } from "./ensure-trino.mjs";
+import { killGroup, waitForExit } from "../support/processes.mjs";
 export class TrinoQueryError extends Error {
     errorName;
     sql;
@@ -90,27 +91,6 @@ function readTail(file, chars) {
     }
     catch {
         return "";
-    }
-}
-function waitForExit(child, timeoutMs) {
-    if (child.exitCode !== null || child.signalCode !== null)
-        return Promise.resolve(true);
-    return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeoutMs);
-        child.once("exit", () => {
-            clearTimeout(timer);
-            resolve(true);
-        });
-    });
-}
-function killGroup(child, signal) {
-    if (child.pid === undefined)
-        return;
-    try {
-        process.kill(-child.pid, signal);
-    }
-    catch {
-        // Already gone.
     }
 }
 export async function startTrino(options) {

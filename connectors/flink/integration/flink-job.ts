@@ -6,9 +6,10 @@
  * The driver and the JVM PyFlink starts share one process group; `stop()` signals the
  * group, and an exit hook kills it if the test process dies first.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { ensureFlinkInstall, type FlinkInstall } from "../ensure-flink.mjs";
+import { killGroup, waitForExit } from "../../../integration/support/processes.mjs";
 
 export type FlinkStep =
   | { readonly sql: string }
@@ -62,26 +63,6 @@ const SMALL_CLUSTER: Readonly<Record<string, string>> = {
 
 export function ensureFlink(options: { readonly log?: (line: string) => void } = {}): Promise<FlinkInstall> {
   return ensureFlinkInstall(options);
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }
 
 export async function startFlinkJob(

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { ensurePaimonSparkInstall, paimonCatalogConf } from "../ensure-paimon-spark.mjs";
 import { connectHiveSql } from "./hive-sql-client.js";
 import { SMALL_SPARK_CONF } from "./paimon-spark-session.js";
+import { killGroup, waitForExit } from "../../../integration/support/processes.mjs";
 
 export const THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2";
 
@@ -79,15 +80,6 @@ export function thriftServerArgs(conf: Readonly<Record<string, string>>, port: n
   ];
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
 function groupAlive(child: ChildProcess): boolean {
   if (child.pid === undefined) return false;
   try {
@@ -100,17 +92,6 @@ function groupAlive(child: ChildProcess): boolean {
 
 function exited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
-}
-
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (exited(child)) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(false), timeoutMs);
-    child.once("exit", () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -77,16 +77,23 @@ export function varcharText(type: DataType, value: Value): string {
 /** Serialises `rows` (values by position in `columns`) as a TrinoThriftPageResult. */
 export function encodePage(columns: readonly PageColumn[], rows: readonly Row[], nextToken: Uint8Array | null): Buffer {
   const w = new ThriftWriter(Math.max(1024, rows.length * columns.length * 10));
-  const n = rows.length;
+  return writePage(w, columns, rows.length, nextToken, (c, k) => encodeBlock(w, c, rows, k));
+}
+
+/**
+ * The TrinoThriftPageResult around the blocks: the list of `columns`, each block's fields
+ * written by `encodeColumn` (without its STOP), the row count and the continuation token.
+ */
+export function writePage(w: ThriftWriter, columns: readonly PageColumn[], rowCount: number, nextToken: Uint8Array | null, encodeColumn: (c: PageColumn, k: number) => void): Buffer {
   w.fieldBegin(TType.LIST, 1);
   w.listBegin(TType.STRUCT, columns.length);
   columns.forEach((c, k) => {
     w.fieldBegin(TType.STRUCT, BLOCK_FIELD[c.block]);
-    encodeBlock(w, c, rows, k);
+    encodeColumn(c, k);
     w.stop(); // end of TrinoThriftBlock
   });
   w.fieldBegin(TType.I32, 2);
-  w.i32(n);
+  w.i32(rowCount);
   if (nextToken !== null) {
     w.fieldBegin(TType.STRUCT, 3);
     w.fieldBegin(TType.STRING, 1);

@@ -19,7 +19,7 @@
 import { type Data, Type } from "apache-arrow";
 import { dataTypeEquals, type Value, withNullability } from "@streamhouse/format";
 import type { Selection } from "@streamhouse/table";
-import { BLOCK_FIELD, encodeValueBlock, type PageColumn } from "./page-encoder.js";
+import { encodeValueBlock, type PageColumn, writePage } from "./page-encoder.js";
 import { ThriftWriter, TType } from "./thrift-writer.js";
 
 /** Rows `from` … `to - 1` of a selection; column `k` of its files is the page's column `k`. */
@@ -111,23 +111,7 @@ export function encodeSelectionPage(columns: readonly PageColumn[], slices: read
   for (const s of slices) n += s.to - s.from;
   const framing = 64 + 16 * columns.length + (nextToken?.length ?? 0);
   const w = new ThriftWriter(Math.max(1024, expectedBytes > 0 ? expectedBytes + framing : n * columns.length * 9));
-  w.fieldBegin(TType.LIST, 1);
-  w.listBegin(TType.STRUCT, columns.length);
-  columns.forEach((c, k) => {
-    w.fieldBegin(TType.STRUCT, BLOCK_FIELD[c.block]);
-    encodeSelectionBlock(w, c, k, slices, n);
-    w.stop(); // end of TrinoThriftBlock
-  });
-  w.fieldBegin(TType.I32, 2);
-  w.i32(n);
-  if (nextToken !== null) {
-    w.fieldBegin(TType.STRUCT, 3);
-    w.fieldBegin(TType.STRING, 1);
-    w.binary(nextToken);
-    w.stop();
-  }
-  w.stop();
-  return w.bytes();
+  return writePage(w, columns, n, nextToken, (c, k) => encodeSelectionBlock(w, c, k, slices, n));
 }
 
 function encodeSelectionBlock(w: ThriftWriter, c: PageColumn, k: number, slices: readonly SelectionSlice[], n: number): void {

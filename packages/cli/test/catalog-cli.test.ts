@@ -5,48 +5,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HiveCatalog } from "@streamhouse/catalog";
-import type { Command } from "@streamhouse/cli";
-import { runCli } from "@streamhouse/cli";
 import { type MetastoreHandle, startMetastore } from "@streamhouse/metastore";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { dropCommand } from "../src/commands/drop.js";
 import { listCommand } from "../src/commands/list.js";
 import { catalogSelection, DEFAULT_METASTORE, isTableName } from "../src/commands/table-location.js";
-
-interface Result {
-  code: number;
-  out: string;
-  err: string;
-}
-
-const sink = () => {
-  const o = {
-    text: "",
-    write: (t: string) => {
-      o.text += t;
-    },
-  };
-  return o;
-};
-
-async function cli(...argv: string[]): Promise<Result> {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(argv, out, err);
-  return { code, out: out.text, err: err.text };
-}
-
-/** Runs a command the way runCli does (list and drop are registered by the lead in main.ts). */
-async function run(command: Command, ...args: string[]): Promise<Result> {
-  const out = sink();
-  const err = sink();
-  try {
-    await command.run({ args, out, err });
-    return { code: 0, out: out.text, err: err.text };
-  } catch (e) {
-    return { code: 1, out: out.text, err: `${e instanceof Error ? e.message : String(e)}\n` };
-  }
-}
+import { cli } from "./support/run-cli.js";
 
 const ENV_KEYS = ["STREAMHOUSE_METASTORE", "STREAMHOUSE_WAREHOUSE"] as const;
 
@@ -124,24 +88,24 @@ describe("CLI with db.table names", () => {
       { id: 2, name: "b" },
     ]);
 
-    expect((await run(listCommand, "--metastore", uri)).out).toBe("default\nshop\n");
-    expect((await run(listCommand, "shop", "--metastore", uri)).out).toBe("orders\n");
-    expect((await run(listCommand, "shop", "--json")).out).toBe('["orders"]\n');
+    expect((await cli("list", "--metastore", uri)).out).toBe("default\nshop\n");
+    expect((await cli("list", "shop", "--metastore", uri)).out).toBe("orders\n");
+    expect((await cli("list", "shop", "--json")).out).toBe('["orders"]\n');
     const missing = await cli("scan", "shop.nothing");
     expect(missing.code).toBe(1);
     expect(missing.err).toContain("NotFound: table shop.nothing does not exist");
 
-    const refused = await run(dropCommand, "--database", "shop");
+    const refused = await cli("drop", "--database", "shop");
     expect(refused.code).toBe(1);
     expect(refused.err).toContain("not empty");
-    const dropped = await run(dropCommand, "shop.orders");
+    const dropped = await cli("drop", "shop.orders");
     expect(dropped).toEqual({ code: 0, out: "dropped table shop.orders\n", err: "" });
     expect(existsSync(join(warehouse, "shop.db", "orders"))).toBe(false);
-    expect((await run(listCommand, "shop")).out).toBe("");
-    expect((await run(dropCommand, "shop.orders")).code).toBe(1);
-    expect((await run(dropCommand, "shop.orders", "--if-exists")).code).toBe(0);
-    expect((await run(dropCommand, "--database", "shop", "--cascade")).out).toBe("dropped database shop and its tables\n");
-    expect((await run(listCommand)).out).toBe("default\n");
+    expect((await cli("list", "shop")).out).toBe("");
+    expect((await cli("drop", "shop.orders")).code).toBe(1);
+    expect((await cli("drop", "shop.orders", "--if-exists")).code).toBe(0);
+    expect((await cli("drop", "--database", "shop", "--cascade")).out).toBe("dropped database shop and its tables\n");
+    expect((await cli("list")).out).toBe("default\n");
   });
 
   it("uses the filesystem catalog with --warehouse alone", async () => {
@@ -149,23 +113,23 @@ describe("CLI with db.table names", () => {
     const created = await cli("create", "db1.t1", "--schema", "a INT", "--warehouse", fsWarehouse);
     expect(created.code).toBe(0);
     expect(existsSync(join(fsWarehouse, "db1.db", "t1", "schema", "schema-0"))).toBe(true);
-    expect((await run(listCommand, "--warehouse", fsWarehouse)).out).toBe("db1\n");
-    expect((await run(listCommand, "db1", "--warehouse", fsWarehouse)).out).toBe("t1\n");
+    expect((await cli("list", "--warehouse", fsWarehouse)).out).toBe("db1\n");
+    expect((await cli("list", "db1", "--warehouse", fsWarehouse)).out).toBe("t1\n");
     process.env["STREAMHOUSE_WAREHOUSE"] = fsWarehouse;
     const described = await cli("describe", "db1.t1");
     expect(described.code).toBe(0);
-    expect((await run(dropCommand, "--database", "db1", "--cascade", "--warehouse", fsWarehouse)).code).toBe(0);
+    expect((await cli("drop", "--database", "db1", "--cascade", "--warehouse", fsWarehouse)).code).toBe(0);
     expect(existsSync(join(fsWarehouse, "db1.db"))).toBe(false);
   });
 
   it("rejects bad names and misuse with clear errors", async () => {
-    expect((await run(dropCommand, "--metastore", uri)).err).toContain("missing the table to drop");
-    expect((await run(dropCommand, "a.b", "--cascade", "--metastore", uri)).err).toContain("--cascade applies to --database only");
-    expect((await run(dropCommand, "../x", "--metastore", uri)).err).toContain("is not a table name of the form database.table");
-    expect((await run(listCommand, "a", "b", "--metastore", uri)).err).toContain('unexpected argument "b"');
-    const badDb = await run(listCommand, "no-such", "--metastore", uri);
+    expect((await cli("drop", "--metastore", uri)).err).toContain("missing the table to drop");
+    expect((await cli("drop", "a.b", "--cascade", "--metastore", uri)).err).toContain("--cascade applies to --database only");
+    expect((await cli("drop", "../x", "--metastore", uri)).err).toContain("is not a table name of the form database.table");
+    expect((await cli("list", "a", "b", "--metastore", uri)).err).toContain('unexpected argument "b"');
+    const badDb = await cli("list", "no-such", "--metastore", uri);
     expect(badDb.err).toContain("invalid database name 'no-such'");
-    const noDb = await run(listCommand, "nodb", "--metastore", uri);
+    const noDb = await cli("list", "nodb", "--metastore", uri);
     expect(noDb.err).toContain("database nodb does not exist");
     expect(listCommand.usage).toContain("streamhouse list [database]");
     expect(dropCommand.usage).toContain("--database <db> [--cascade]");

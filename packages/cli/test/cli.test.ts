@@ -1,26 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { runCli } from "@streamhouse/cli";
 import { vectorPath } from "../../format/test/vectors.js";
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(
-    argv,
-    {
-      write: (t) => {
-        out += t;
-      },
-    },
-    {
-      write: (t) => {
-        err += t;
-      },
-    },
-  );
-  return { code, out, err };
-}
+import { cli } from "./support/run-cli.js";
 
 const MOR = vectorPath("tables", "pk_table_scan_and_read_mor.db", "pk_table_scan_and_read_mor");
 const NESTED = vectorPath("tables", "pk_table_nested_type.db", "pk_table_nested_type");

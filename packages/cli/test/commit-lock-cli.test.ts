@@ -7,33 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HiveCatalog } from "@streamhouse/catalog";
-import { runCli } from "@streamhouse/cli";
 import { type MetastoreHandle, startMetastore } from "@streamhouse/metastore";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cli } from "./support/run-cli.js";
 
 interface Result {
   code: number;
   out: string;
   err: string;
-}
-
-async function cli(...argv: string[]): Promise<Result> {
-  let out = "";
-  let err = "";
-  const code = await runCli(
-    argv,
-    {
-      write: (t) => {
-        out += t;
-      },
-    },
-    {
-      write: (t) => {
-        err += t;
-      },
-    },
-  );
-  return { code, out, err };
 }
 
 const HOLD_MS = 600;

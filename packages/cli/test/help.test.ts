@@ -1,26 +1,8 @@
 // Every command answers --help with its usage (exit 0), refuses an unknown flag with one
 // line that points at --help (exit 2), and flags shared by commands mean one thing.
 import { describe, expect, it } from "vitest";
-import { COMMANDS, runCli } from "@streamhouse/cli";
-
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await runCli(
-    argv,
-    {
-      write: (t) => {
-        out += t;
-      },
-    },
-    {
-      write: (t) => {
-        err += t;
-      },
-    },
-  );
-  return { code, out, err };
-}
+import { COMMANDS, } from "@streamhouse/cli";
+import { cli } from "./support/run-cli.js";
 
 describe("the CLI's help and flags", () => {
   it("lists every command in --help, and each answers --help and -h", async () => {

@@ -1,6 +1,6 @@
 /**
  * The table-management commands: create, describe, snapshots, alter, tag, expire,
- * rollback. They are run the way main.ts runs a command (help, usage errors with exit
+ * rollback. They are run through main.ts's runCli (help, usage errors with exit
  * code 2, other errors as one line with exit code 1), on a local table written with
  * our TableWrite + FileStoreCommit.
  */
@@ -10,41 +10,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LocalFileIO } from "@streamhouse/fileio";
 import { FileStoreCommit, FileStoreTable, TableRead, TableWrite } from "@streamhouse/table";
-import type { Command } from "../src/cli-context.js";
-import { alterCommand } from "../src/commands/alter.js";
-import { createCommand } from "../src/commands/create.js";
-import { describeCommand } from "../src/commands/describe.js";
-import { expireCommand } from "../src/commands/expire.js";
-import { rollbackCommand } from "../src/commands/rollback.js";
-import { snapshotsCommand } from "../src/commands/snapshots.js";
-import { tagCommand } from "../src/commands/tag.js";
-import { errorReport } from "../src/error-line.js";
-
-const COMMANDS: readonly Command[] = [createCommand, describeCommand, snapshotsCommand, alterCommand, tagCommand, expireCommand, rollbackCommand];
-
-/** What main.ts's runCli does for a registered command. */
-async function cli(name: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const command = COMMANDS.find((c) => c.name === name)!;
-  let out = "";
-  let err = "";
-  if (args.includes("--help")) return { code: 0, out: `usage: ${command.usage}\n\n${command.summary}\n`, err };
-  try {
-    const sink = (append: (t: string) => void) => ({ write: append });
-    await command.run({
-      args,
-      out: sink((t) => {
-        out += t;
-      }),
-      err: sink((t) => {
-        err += t;
-      }),
-    });
-    return { code: 0, out, err };
-  } catch (e) {
-    const report = errorReport(name, e, false);
-    return { code: report.exitCode, out, err: report.text };
-  }
-}
+import { cli } from "./support/run-cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "streamhouse-cli-maint-"));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
